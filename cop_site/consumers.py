@@ -1,0 +1,117 @@
+"""The pattern every live consumer follows, and the `/ws/ping/` route that proves it.
+
+Frames are JSON text objects `{"type": ..., ...}`. A consumer:
+- checks permission in `connect()` and closes with a code when it fails
+  (4401 not signed in, 4403 not allowed);
+- closes with 1003 for a binary frame and 1009 for a frame over
+  `MAX_FRAME_BYTES`;
+- answers anything else it cannot accept with an `error` frame
+  `{"type": "error", "code": ..., "message": ...}` to that client only, and
+  carries on;
+- dispatches on a fixed table of handlers, so a client-supplied type never
+  reaches the channel layer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils.translation import gettext as _
+
+from members import permissions
+
+CLOSE_NOT_SIGNED_IN = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_UNSUPPORTED_DATA = 1003
+CLOSE_TOO_BIG = 1009
+
+MAX_FRAME_BYTES = 16 * 1024
+
+Handler = Callable[[Any, dict[str, Any]], Awaitable[None]]
+
+
+class ProtocolError(Exception):
+    """A frame that breaks the protocol; becomes an `error` frame to its sender."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class MemberJsonConsumer(AsyncWebsocketConsumer):
+    """Base for websocket consumers open to approved members.
+
+    Subclasses fill `handlers` with `{"type": "method_name"}` and may override
+    `may_connect()` for a narrower rule.
+    """
+
+    handlers: ClassVar[dict[str, str]] = {}
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_NOT_SIGNED_IN)
+            return
+        if not await self.may_connect(user):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.accept()
+        await self.on_accepted()
+
+    async def may_connect(self, user: Any) -> bool:
+        return await database_sync_to_async(permissions.is_approved_member)(user)
+
+    async def on_accepted(self) -> None:
+        """Hook for subclasses: join groups, send a snapshot."""
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if bytes_data is not None:
+            await self.close(code=CLOSE_UNSUPPORTED_DATA)
+            return
+        if text_data is None:
+            return
+        if len(text_data.encode("utf-8", errors="surrogatepass")) > MAX_FRAME_BYTES:
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        try:
+            message = self.parse(text_data)
+            handler = getattr(self, self.handlers[message["type"]])
+            await handler(message)
+        except ProtocolError as error:
+            await self.send_error(error.code, error.message)
+
+    def parse(self, text_data: str) -> dict[str, Any]:
+        try:
+            message = json.loads(text_data)
+        except (ValueError, RecursionError):
+            raise ProtocolError("invalid_json", _("The message is not valid JSON.")) from None
+        if not isinstance(message, dict):
+            raise ProtocolError("invalid_message", _("The message must be a JSON object."))
+        message_type = message.get("type")
+        if not isinstance(message_type, str):
+            raise ProtocolError("missing_type", _("The message has no type."))
+        if message_type not in self.handlers:
+            raise ProtocolError("unknown_type", _("This message type is not known."))
+        return message
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(content, separators=(",", ":")))
+
+    async def send_error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})
+
+
+class PingConsumer(MemberJsonConsumer):
+    """Answers `{"type": "ping"}` with `{"type": "pong"}`: proves the live stack end to end."""
+
+    handlers: ClassVar[dict[str, str]] = {"ping": "handle_ping"}
+
+    async def handle_ping(self, message: dict[str, Any]) -> None:
+        if set(message) != {"type"}:
+            raise ProtocolError("unexpected_fields", _("A ping carries no other fields."))
+        await self.send_json({"type": "pong"})

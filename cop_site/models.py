@@ -1,0 +1,128 @@
+"""Editor-managed pages: the home page, standard pages and news."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page
+from wagtail.search import index
+from wagtailnhsukfrontend.blocks import (
+    CareCardBlock,
+    DetailsBlock,
+    DoBlock,
+    DontBlock,
+    ExpanderBlock,
+    InsetTextBlock,
+    WarningCalloutBlock,
+)
+
+from members import permissions
+
+from .dashboard import dashboard_panels
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class BodyBlock(blocks.StreamBlock):
+    """Content blocks editors may use on standard and news pages."""
+
+    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Text"))
+    image = ImageChooserBlock(label=_("Image"))
+    document = DocumentChooserBlock(label=_("Document"))
+    inset_text = InsetTextBlock()
+    warning_callout = WarningCalloutBlock()
+    care_card = CareCardBlock()
+    do_list = DoBlock()
+    dont_list = DontBlock()
+    expander = ExpanderBlock()
+    details = DetailsBlock()
+
+
+class HomePage(Page):
+    """Visitors see what the network is and how to join; members see their dashboard."""
+
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True, verbose_name=_("introduction"))
+    how_to_join = RichTextField(
+        features=RICH_TEXT_FEATURES, blank=True, verbose_name=_("how to join")
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("how_to_join")]
+    max_count = 1
+    subpage_types = ["cop_site.StandardPage", "cop_site.NewsIndexPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_template(self, request: HttpRequest, *args, **kwargs) -> str:
+        if permissions.is_approved_member(request.user):
+            return "cop_site/dashboard.html"
+        return "cop_site/home_page.html"
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        if permissions.is_approved_member(request.user):
+            context["panels"] = dashboard_panels(request)
+        context["latest_news"] = (
+            NewsPage.objects.live().public().order_by("-first_published_at")[:3]
+        )
+        return context
+
+
+class StandardPage(Page):
+    """About the network, Contact the coordinator, and other editor pages."""
+
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    subpage_types = ["cop_site.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+class NewsIndexPage(Page):
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True, verbose_name=_("introduction"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    max_count = 1
+    subpage_types = ["cop_site.NewsPage"]
+    parent_page_types = ["cop_site.HomePage"]
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = (
+            NewsPage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        )
+        return context
+
+
+class NewsPage(Page):
+    """An announcement or an early achievement of the network."""
+
+    date = models.DateField(_("date"))
+    summary = models.CharField(_("summary"), max_length=300)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["cop_site.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("news page")

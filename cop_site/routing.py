@@ -1,0 +1,9 @@
+"""Every websocket route. Apps add theirs here (e.g. `events.routing.websocket_urlpatterns`)."""
+
+from django.urls import path
+
+from .consumers import PingConsumer
+
+websocket_urlpatterns = [
+    path("ws/ping/", PingConsumer.as_asgi()),
+]

@@ -1,0 +1,30 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from members import permissions
+
+from .dashboard import DashboardPanel
+
+
+@hooks.register("network_dashboard_panels")
+def sections_panel(request):
+    return DashboardPanel(order=90, template="cop_site/panels/sections.html")
+
+
+@hooks.register("network_dashboard_panels")
+def coordinator_panel(request):
+    if not permissions.is_coordinator(request.user):
+        return None
+    from members.models import ApprovalStatus, User
+
+    pending = User.objects.filter(approval_status=ApprovalStatus.PENDING).count()
+    return DashboardPanel(
+        order=10,
+        template="cop_site/panels/coordinator.html",
+        context={
+            "pending_count": pending,
+            "approval_url": reverse("members:approval_queue"),
+            "title": _("Coordinator tasks"),
+        },
+    )

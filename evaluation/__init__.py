@@ -1,0 +1,1 @@
+"""Surveys, metrics over attendance, completion, uptake and engagement, and the dashboard."""

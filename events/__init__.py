@@ -1,0 +1,1 @@
+"""Network calendar, ECHO programmes, registration, attendance and the live session room."""

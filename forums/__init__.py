@@ -1,0 +1,1 @@
+"""Open and restricted categories, threads, posts, notifications and moderation."""

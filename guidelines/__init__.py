@@ -1,0 +1,1 @@
+"""Endorsed guidelines, the endorsement workflow, versions, review dates and uptake."""

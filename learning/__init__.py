@@ -1,0 +1,1 @@
+"""Learning tracks, modules, quizzes, study-day materials, certificates and the CPD record."""

@@ -1,0 +1,90 @@
+"""One predicate per permission rule, used by views, consumers, templates and search.
+
+Every predicate takes the user as given by Django (possibly anonymous) and
+answers False rather than raising for anyone it does not apply to. Role
+membership is read once per user object and cached on it, so templates and
+views may call these freely.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import roles
+from .models import ApprovalStatus
+
+if TYPE_CHECKING:
+    from .models import Organisation
+
+_ROLE_CACHE = "_network_role_names"
+
+
+def role_names(user: Any) -> frozenset[str]:
+    """Names of the network roles (groups) the user holds; empty for anonymous users."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, _ROLE_CACHE, None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        setattr(user, _ROLE_CACHE, cached)
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles after the user's groups change."""
+    if hasattr(user, _ROLE_CACHE):
+        delattr(user, _ROLE_CACHE)
+
+
+def is_approved_member(user: Any) -> bool:
+    """Signed in, active and approved by a coordinator: may see member content."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.approval_status == ApprovalStatus.APPROVED
+    )
+
+
+def _has_role(user: Any, role: str) -> bool:
+    return is_approved_member(user) and role in role_names(user)
+
+
+def is_coordinator(user: Any) -> bool:
+    return _has_role(user, roles.COORDINATORS)
+
+
+def is_facilitator(user: Any) -> bool:
+    return _has_role(user, roles.FACILITATORS)
+
+
+def is_moderator(user: Any) -> bool:
+    return _has_role(user, roles.MODERATORS)
+
+
+def is_executive(user: Any) -> bool:
+    return _has_role(user, roles.EXECUTIVE_COMMITTEE)
+
+
+def is_clinical_steering_member(user: Any) -> bool:
+    return _has_role(user, roles.CLINICAL_STEERING_GROUP)
+
+
+def is_education_steering_member(user: Any) -> bool:
+    return _has_role(user, roles.EDUCATION_STEERING_GROUP)
+
+
+def can_approve_members(user: Any) -> bool:
+    """Only coordinators approve or decline registrations."""
+    return is_coordinator(user)
+
+
+def can_view_directory(user: Any) -> bool:
+    return is_approved_member(user)
+
+
+def is_organisation_lead(user: Any, organisation: Organisation) -> bool:
+    """The member speaks for the organisation (records its adoption of guidelines, etc.)."""
+    if not is_approved_member(user):
+        return False
+    return organisation.leads.filter(pk=user.pk).exists()

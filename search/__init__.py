@@ -1,0 +1,1 @@
+"""One search document per searchable object, on Elasticsearch or the database."""
