@@ -13,7 +13,7 @@ from django_tasks import task
 def send_email(
     to: list[str], subject: str, body: str, headers: dict[str, str] | None = None
 ) -> int:
-    """Send one plain-text e-mail. Arguments are already rendered, so the worker needs no context."""
+    """Send one plain-text e-mail; arguments arrive rendered, so the worker needs no context."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,
