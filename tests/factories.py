@@ -1,0 +1,61 @@
+"""factory-boy factories for members and organisations, used by every app's tests."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils.text import slugify
+
+from members.models import (
+    ApprovalStatus,
+    NetworkRole,
+    Organisation,
+    OrganisationKind,
+    Profession,
+    Rurality,
+    StaffGroup,
+    User,
+)
+
+PASSWORD = "test-password-91"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Test Organisation {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    kind = OrganisationKind.COMMUNITY_NURSING
+    is_nhs = True
+    network_role = NetworkRole.SPOKE
+    locality = "Westmoor"
+    rurality = Rurality.RURAL
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """An approved member unless told otherwise; password is `PASSWORD`."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"member{n}@test.example")
+    full_name = factory.Sequence(lambda n: f"Test Member {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    staff_group = StaffGroup.CLINICAL
+    profession = Profession.NURSE
+    job_title = "Community children's nurse"
+    approval_status = ApprovalStatus.APPROVED
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=extracted))
