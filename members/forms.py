@@ -35,6 +35,9 @@ class LoginForm(AuthenticationForm):
 
 
 class RegistrationForm(forms.Form):
+    # One of the two is required; the form says so in their labels and errors.
+    unmarked_optional_fields = ("organisation", "unlisted_organisation_name")
+
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(
         label=_("Work e-mail address"),

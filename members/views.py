@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,7 @@ class LogoutView(auth_views.LogoutView):
     template_name = "members/logged_out.html"
 
 
+@method_decorator(member_required, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "members/password_change.html"
     success_url = reverse_lazy("members:profile")

@@ -56,9 +56,7 @@ def live_daphne(django_db_setup, django_db_blocker) -> Iterator[LiveServer]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cop_site.settings.test",
-        "TEST_DATABASE_URL": (
-            f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        ),
+        "TEST_DATABASE_URL": (f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"),
         "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "TEST_EMAIL_FILE_PATH": str(mail_dir),
     }

@@ -170,7 +170,14 @@ class Services:
         if self._pg_started:
             subprocess.run(
                 self._as_postgres(
-                    [str(self.pg_bin / "pg_ctl"), "-D", str(self.pg_data), "-m", "immediate", "stop"]
+                    [
+                        str(self.pg_bin / "pg_ctl"),
+                        "-D",
+                        str(self.pg_data),
+                        "-m",
+                        "immediate",
+                        "stop",
+                    ]
                 ),
                 capture_output=True,
             )

@@ -41,3 +41,10 @@ def is_choice_list(field: BoundField) -> bool:
 @register.filter
 def is_checkbox(field: BoundField) -> bool:
     return field.widget_type == "checkbox"
+
+
+@register.filter
+def is_marked_optional(field: BoundField) -> bool:
+    """Optional fields say so, unless the form answers for them (one-of-two choices)."""
+    unmarked = getattr(field.form, "unmarked_optional_fields", ())
+    return not field.field.required and field.name not in unmarked
