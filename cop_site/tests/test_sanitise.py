@@ -34,7 +34,10 @@ ATTACKS = [
     "<svg><script>alert(1)</script></svg>",
     '<svg><a xlink:href="javascript:alert(1)"><text x="20" y="20">x</text></a></svg>',
     "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
+    (
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"
+        "</style></mglyph></table></mtext></math>"
+    ),
     '<math href="javascript:alert(1)">x</math>',
     "<iframe src=javascript:alert(1)></iframe>",
     '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
