@@ -1,0 +1,164 @@
+"""Crawl the site as each kind of user in Chromium at 360 px and check every page.
+
+For each page: axe-core finds no WCAG 2.x A/AA violations, headings start at
+one h1 and never skip a level, nothing scrolls sideways, and every form control
+has a label.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from members import roles
+from members.models import ApprovalStatus, NetworkRole
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+
+HEADINGS_SCRIPT = """
+() => Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6'))
+  .filter(h => h.offsetParent !== null || h.classList.contains('nhsuk-u-visually-hidden'))
+  .map(h => Number(h.tagName[1]))
+"""
+
+UNLABELLED_SCRIPT = """
+() => Array.from(document.querySelectorAll('input,select,textarea'))
+  .filter(el => el.type !== 'hidden')
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+  .map(el => el.name || el.id)
+"""
+
+
+def check_page(page, path: str, axe: Axe) -> list[str]:
+    problems = []
+    response = page.goto(path)
+    if response is None or response.status >= 500:
+        return [f"{path}: server error"]
+    results = axe.run(page, options=AXE_OPTIONS)
+    for violation in results.response["violations"]:
+        targets = [node["target"] for node in violation["nodes"]][:3]
+        problems.append(f"{path}: {violation['id']} {violation['help']} {targets}")
+    levels = page.evaluate(HEADINGS_SCRIPT)
+    if levels.count(1) != 1:
+        problems.append(f"{path}: expected one h1, found {levels.count(1)}")
+    for previous, current in zip(levels, levels[1:], strict=False):
+        if current > previous + 1:
+            problems.append(f"{path}: heading jumps from h{previous} to h{current}")
+    unlabelled = page.evaluate(UNLABELLED_SCRIPT)
+    if unlabelled:
+        problems.append(f"{path}: unlabelled form controls {unlabelled}")
+    if page.evaluate("document.documentElement.scrollWidth") > 360:
+        problems.append(f"{path}: wider than 360 px")
+    return problems
+
+
+def sign_in(page, email):
+    page.goto("/members/login/")
+    page.get_by_label("Work e-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def network():
+    hub = OrganisationFactory(name="Westmoor Childrens Hospital", network_role=NetworkRole.HUB)
+    spoke = OrganisationFactory(name="Upper Dale Community Nursing Team", hub=hub)
+    UserFactory(email="applicant@a11y.example", approval_status=ApprovalStatus.PENDING)
+    UserFactory(
+        email="unlisted@a11y.example",
+        organisation=None,
+        unlisted_organisation_name="Hillside Primary",
+        approval_status=ApprovalStatus.PENDING,
+    )
+    return {
+        "hub": hub,
+        "spoke": spoke,
+        "member": UserFactory(email="member@a11y.example", organisation=spoke),
+        "coordinator": UserFactory(
+            email="coordinator@a11y.example", organisation=hub, roles=[roles.COORDINATORS]
+        ),
+        "pending": UserFactory(
+            email="pending@a11y.example", approval_status=ApprovalStatus.PENDING
+        ),
+    }
+
+
+PUBLIC_PAGES = [
+    "/",
+    reverse("members:login"),
+    reverse("members:register"),
+    reverse("members:registration_received"),
+    reverse("members:password_reset"),
+    reverse("members:password_reset_done"),
+    "/no-such-page/",
+]
+
+
+def test_visitor_pages(browser_page, network):
+    axe = Axe()
+    problems = [p for path in PUBLIC_PAGES for p in check_page(browser_page, path, axe)]
+    assert problems == []
+
+
+def test_form_with_errors_is_accessible(browser_page, network):
+    browser_page.goto(reverse("members:register"))
+    browser_page.get_by_role("button", name="Register").click()
+    browser_page.get_by_text("There is a problem").wait_for()
+    results = Axe().run(browser_page, options=AXE_OPTIONS)
+    assert results.response["violations"] == []
+
+
+def test_member_pages(browser_page, network):
+    sign_in(browser_page, network["member"].email)
+    axe = Axe()
+    paths = [
+        "/",
+        reverse("members:profile"),
+        reverse("members:password_change"),
+        reverse("members:organisation_directory"),
+        network["spoke"].get_absolute_url(),
+        network["hub"].get_absolute_url(),
+        reverse("members:approval_queue"),
+    ]
+    problems = [p for path in paths for p in check_page(browser_page, path, axe)]
+    assert problems == []
+
+
+def test_coordinator_pages(browser_page, network):
+    sign_in(browser_page, network["coordinator"].email)
+    axe = Axe()
+    paths = ["/", reverse("members:approval_queue"), reverse("members:organisation_add")]
+    problems = [p for path in paths for p in check_page(browser_page, path, axe)]
+    assert problems == []
+
+
+def test_pending_user_sees_an_accessible_refusal(browser_page, network):
+    sign_in(browser_page, network["pending"].email)
+    assert "waiting for a coordinator" in browser_page.content()
+    results = Axe().run(browser_page, options=AXE_OPTIONS)
+    assert results.response["violations"] == []
+
+
+def test_the_scan_itself_finds_problems(browser_page):
+    # Guards the guard: a page with known faults must fail every check above.
+    browser_page.set_content(
+        '<html><body><h2>Skipped h1</h2><h4>Jump</h4><input name="q">'
+        '<img src="/x.png"><div style="width:900px">wide</div></body></html>'
+    )
+    problems = []
+    results = Axe().run(browser_page, options=AXE_OPTIONS)
+    problems += [v["id"] for v in results.response["violations"]]
+    levels = browser_page.evaluate(HEADINGS_SCRIPT)
+    assert levels == [2, 4]
+    assert "image-alt" in problems
+    assert "label" in problems
+    assert browser_page.evaluate(UNLABELLED_SCRIPT) == ["q"]
+    assert browser_page.evaluate("document.documentElement.scrollWidth") > 360
