@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "wagtailnhsukfrontend",
-    "wagtailnhsukfrontend.settings",
     "modelcluster",
     "taggit",
     # Calendar, live features, tasks
