@@ -24,6 +24,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("members", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
+        # Wagtail creates a "Moderators" group of its own; ours must come after it.
+        ("wagtailcore", "0002_initial_data"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]
