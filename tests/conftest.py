@@ -99,20 +99,34 @@ def live_daphne(django_db_setup, django_db_blocker) -> Iterator[LiveServer]:
         log.close()
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture
+def chromium(_django_db_helper):
+    """Debian's Chromium, started for one test after its database is ready.
+
+    Playwright's sync API keeps an asyncio loop running in this thread, and
+    while it runs asgiref gives Django a different connection object: one that
+    knows nothing of the test database's saved state. So the browser starts
+    after the database fixture has restored that state, and the connections it
+    opened are closed before the loop stops.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium.")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; our ORM calls in the same
-    # tests are plain synchronous calls, so Django's async-safety guard would misfire.
+    # Django's async-safety guard sees Playwright's loop and would refuse the
+    # plain synchronous ORM calls these tests make.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+                connections.close_all()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

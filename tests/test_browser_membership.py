@@ -35,7 +35,8 @@ def test_registration_approval_email_and_dashboard(browser_page, live_daphne):
     )
 
     # A community nurse at a rural spoke registers on a narrow screen.
-    page.goto("/")
+    response = page.goto("/")
+    assert response.status == 200, page.content()[:3000]
     page.get_by_role("link", name="Register as a member").click()
     page.get_by_label("Full name").fill("Rhiannon Hughes")
     page.get_by_label("Work e-mail address").fill("rhiannon@browser.example")
