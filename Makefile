@@ -21,7 +21,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 ## Set up and serve the site with the demo network on SQLite at http://$(HOST):$(PORT)
 run: $(VENV)/.installed
-	$(BIN)/python manage.py migrate --noinput
+	@echo "Migrating the database in var/ ..."
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py load_demo_network
 	@echo "Serving Network Commons at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) cop_site.asgi:application
