@@ -19,8 +19,13 @@ def render_email(template_prefix: str, context: dict[str, Any]) -> tuple[str, st
 
 
 def send_templated_email_on_commit(
-    to: list[str], template_prefix: str, context: dict[str, Any]
+    to: list[str],
+    template_prefix: str,
+    context: dict[str, Any],
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> None:
     """Queue the e-mail after the current transaction commits, so nothing is sent for a rollback."""
     subject, body = render_email(template_prefix, context)
-    transaction.on_commit(lambda: send_email.enqueue(to=to, subject=subject, body=body))
+    transaction.on_commit(
+        lambda: send_email.enqueue(to=to, subject=subject, body=body, attachments=attachments)
+    )

@@ -11,9 +11,16 @@ from django_tasks import task
 
 @task()
 def send_email(
-    to: list[str], subject: str, body: str, headers: dict[str, str] | None = None
+    to: list[str],
+    subject: str,
+    body: str,
+    headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> int:
-    """Send one plain-text e-mail; arguments arrive rendered, so the worker needs no context."""
+    """Send one plain-text e-mail; arguments arrive rendered, so the worker needs no context.
+
+    `attachments` are (filename, text content, MIME type) triples.
+    """
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,
@@ -21,4 +28,6 @@ def send_email(
         to=to,
         headers=headers or {},
     )
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     return message.send()
