@@ -17,6 +17,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("members/", include("members.urls")),
+    path("events/", include("events.urls")),
 ]
 
 if settings.DEBUG:

@@ -55,9 +55,7 @@ def occurrence_event(occurrence: Occurrence, *, for_member: bool) -> icalendar.E
     return vevent
 
 
-def calendar_bytes(
-    occurrences: Iterable[Occurrence], *, name: str, for_member: bool
-) -> bytes:
+def calendar_bytes(occurrences: Iterable[Occurrence], *, name: str, for_member: bool) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -61,9 +61,7 @@ class EventDetails(models.Model):
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
-    waiting_list = models.BooleanField(
-        _("waiting list when full"), default=True
-    )
+    waiting_list = models.BooleanField(_("waiting list when full"), default=True)
     cpd_hours = models.DecimalField(_("CPD hours"), max_digits=4, decimal_places=1, default=0)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Shown through the member-text sanitiser.")
@@ -226,7 +224,9 @@ class Attendance(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["occurrence", "member"], name="events_attendance_unique")
+            models.UniqueConstraint(
+                fields=["occurrence", "member"], name="events_attendance_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -337,9 +337,7 @@ class Recommendation(models.Model):
     """What the panel recommends for a case, written by a facilitator."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recommendations")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("recommendation"), max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
 

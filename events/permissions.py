@@ -93,7 +93,5 @@ def case_reviewers(occurrence: Occurrence) -> list[User]:
     if facilitators:
         return facilitators
     return list(
-        User.objects.filter(
-            groups__name="Coordinators", approval_status="approved", is_active=True
-        )
+        User.objects.filter(groups__name="Coordinators", approval_status="approved", is_active=True)
     )

@@ -77,7 +77,8 @@ What deliberately passes:
   anonymised text refers to people), "the Nurse Specialist", "Clinical Nurse
   Specialist", "Sister" or "Ward Sister" without a name. A title followed by a
   word that is not a name (pronouns, days, roles, "Mum", "The", "She"...) is
-  not flagged; "miss" in lower case is the verb and is not a title; a title in
+  not flagged, nor are a few well-known non-people ("Dr Barnardo's", "Mr Tumble",
+  "Mr Men"); "miss" in lower case is the verb and is not a title; a title in
   capitals ("MS", "MR") only counts before a name in capitals, so "MS Society"
   and "MR brain" pass.
 - Placeholders: "000 000 0000", "1111111111", "XXX XXX XXXX" (ten copies of
@@ -332,9 +333,7 @@ def _find_dates(text: str, out: list[tuple[int, int, str]]) -> None:
 
 # --- Names with titles -------------------------------------------------------
 
-_TITLES = (
-    r"mrs|mr|ms|miss|mx|dr|master|professor|prof|sir|dame|reverend|revd|rev|nurse|sister"
-)
+_TITLES = r"mrs|mr|ms|miss|mx|dr|master|professor|prof|sir|dame|reverend|revd|rev|nurse|sister"
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"
 _TITLE_RE = re.compile(
     rf"(?<![\w.'’\-])(?P<title>(?i:{_TITLES}))(?![\w'’])(?P<dot>\.)?"
@@ -359,7 +358,9 @@ _STOP_WORDS = frozenset(
     lead leads manager team coordinator educator associate assistant advanced clinical
     community palliative paediatric paediatrics paediatrician hospice ward unit service
     services clinic practice surgery department trust network outreach liaison key
-    worker on-call
+    worker on-call advisor adviser director matron prescriber home visit visits day night
+    bank agency rota led
+    barnardo tumble men seuss
     brain head spine scan chest abdomen pelvis cardiac heart imaging angiography angiogram
     spectroscopy whole body
     """.split()
@@ -521,7 +522,7 @@ _HOSPITAL_LABEL = (
     rf"(?:\b(?:hospital|hosp\.?){_SP}*(?:number|num|no\.?|id|#)"
     rf"|\b(?:medical|health){_SP}+records?{_SP}*(?:number|no\.?)"
     rf"|\bcase{_SP}*notes?{_SP}*(?:number|no\.?)"
-    rf"|\b(?:unit|patient){_SP}+(?:number|no\.?|id)"
+    rf"|\b(?:unit|patient){_SP}+(?:number|no\.?|identifier|id)"
     rf"|\bmrn)(?![a-z])"
 )
 _HOSPITAL_LABELLED_RE = re.compile(

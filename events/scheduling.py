@@ -162,17 +162,19 @@ def reconcile(event: Event, now: datetime.datetime | None = None) -> list[Occurr
         Occurrence.objects.filter(event=event, original_start__gte=now).order_by("original_start")
     )
     adjustable = [o for o in future if not o.cancelled and not o.moved]
-    fixed_starts = {o.original_start for o in future if o.cancelled or o.moved}
+    fixed_dates = {local(o.original_start).date() for o in future if o.cancelled or o.moved}
     by_date = {local(o.original_start).date(): o for o in adjustable}
 
     duration = event.end - event.start
     zone = network_zone()
     start = max(event.start, now).astimezone(zone)
     end = window_end(event, now).astimezone(zone)
-    for occurrence in event._get_occurrence_list(start, end) if event.rule else [
-        event._create_occurrence(event.start)
-    ]:
-        if occurrence.start < now or occurrence.start in fixed_starts:
+    for occurrence in (
+        event._get_occurrence_list(start, end)
+        if event.rule
+        else [event._create_occurrence(event.start)]
+    ):
+        if occurrence.start < now or local(occurrence.start).date() in fixed_dates:
             continue
         existing = by_date.pop(local(occurrence.start).date(), None)
         if existing is None:

@@ -58,8 +58,7 @@ def test_second_tuesday_series_keeps_1230_local_time_across_dst():
 def test_series_crossing_back_into_gmt():
     event = monthly_echo(start=london(2027, 9, 14, 12, 30), until=datetime.date(2027, 12, 31))
     starts = [
-        o.start.astimezone(LONDON)
-        for o in Occurrence.objects.filter(event=event).order_by("start")
+        o.start.astimezone(LONDON) for o in Occurrence.objects.filter(event=event).order_by("start")
     ]
     assert [s.date().month for s in starts] == [9, 10, 11, 12]
     assert {(s.hour, s.minute) for s in starts} == {(12, 30)}
@@ -91,9 +90,10 @@ def test_weekly_and_monthly_date_rules():
 def test_last_weekday_of_month():
     # 30 March 2027 is the fifth (last) Tuesday of March.
     assert scheduling.week_of_month(datetime.date(2027, 3, 30)) == -1
-    assert scheduling.rule_params(
-        Recurrence.MONTHLY_WEEKDAY, london(2027, 3, 30, 12, 30)
-    ) == ("MONTHLY", "byweekday:TU;bysetpos:-1")
+    assert scheduling.rule_params(Recurrence.MONTHLY_WEEKDAY, london(2027, 3, 30, 12, 30)) == (
+        "MONTHLY",
+        "byweekday:TU;bysetpos:-1",
+    )
 
 
 def test_open_ended_series_is_materialised_to_the_horizon():

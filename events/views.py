@@ -1,0 +1,629 @@
+from __future__ import annotations
+
+import calendar as calendar_module
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from schedule.models import Event, Occurrence
+
+from members import permissions as member_permissions
+from members.decorators import member_required, role_required
+from members.models import StaffGroup, User
+
+from . import ical, permissions, scheduling, services
+from .forms import (
+    AttendanceFormSet,
+    CalendarFilterForm,
+    CancelOccurrenceForm,
+    CaseForm,
+    EventForm,
+    MoveOccurrenceForm,
+    RecommendationForm,
+    ReviewForm,
+    validate_month,
+)
+from .models import (
+    Attendance,
+    CalendarFeed,
+    Case,
+    CaseStatus,
+    EchoProgramme,
+    EventKind,
+    Registration,
+    RegistrationStatus,
+)
+
+UPCOMING_LIMIT = 60
+
+
+def network_occurrences():
+    """Occurrences on the network calendar with everything a listing shows, in 3 queries."""
+    return (
+        Occurrence.objects.filter(event__calendar__slug=scheduling.NETWORK_CALENDAR_SLUG)
+        .select_related("event__details", "event__echo_programme", "session_plan")
+        .annotate(
+            places_taken=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
+            )
+        )
+        .order_by("start", "pk")
+    )
+
+
+def get_occurrence_or_404(pk: int) -> Occurrence:
+    return get_object_or_404(network_occurrences(), pk=pk)
+
+
+def _member_statuses(user: User, occurrences) -> dict[int, str]:
+    ids = [occurrence.pk for occurrence in occurrences]
+    return dict(
+        Registration.objects.filter(member=user, occurrence_id__in=ids)
+        .active()
+        .values_list("occurrence_id", "status")
+    )
+
+
+@member_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    filters = CalendarFilterForm(request.GET or None)
+    kind = audience = ""
+    if filters.is_valid():
+        kind, audience = filters.cleaned_data["kind"], filters.cleaned_data["audience"]
+    view = "month" if request.GET.get("view") == "month" else "list"
+    zone = scheduling.network_zone()
+    now = timezone.now()
+    occurrences = network_occurrences()
+    if kind:
+        occurrences = occurrences.filter(event__details__kind=kind)
+    context: dict = {"filters": filters, "view": view, "kind": kind, "audience": audience}
+    if view == "month":
+        month = validate_month(request.GET.get("month", "")) or scheduling.local(now).date()
+        month = month.replace(day=1)
+        next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+        previous_month = (month - datetime.timedelta(days=1)).replace(day=1)
+        start = datetime.datetime.combine(month, datetime.time(), tzinfo=zone)
+        end = datetime.datetime.combine(next_month, datetime.time(), tzinfo=zone)
+        rows = [
+            o
+            for o in occurrences.filter(start__gte=start, start__lt=end)
+            if not audience or o.event.details.is_for(audience)
+        ]
+        by_day: dict[datetime.date, list[Occurrence]] = {}
+        for occurrence in rows:
+            by_day.setdefault(scheduling.local(occurrence.start).date(), []).append(occurrence)
+        weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+        context.update(
+            month=month,
+            previous_month=previous_month,
+            next_month=next_month,
+            weeks=[
+                [(day, day.month == month.month, by_day.get(day, [])) for day in week]
+                for week in weeks
+            ],  # fmt: skip
+            days=sorted(by_day.items()),
+            statuses=_member_statuses(request.user, rows),
+        )
+    else:
+        rows = [
+            o
+            for o in occurrences.filter(end__gte=now)[: UPCOMING_LIMIT * 2]
+            if not audience or o.event.details.is_for(audience)
+        ][:UPCOMING_LIMIT]
+        staff_group = request.user.staff_group
+        context.update(
+            for_you=[o for o in rows if o.event.details.is_for(staff_group)],
+            others=[o for o in rows if not o.event.details.is_for(staff_group)],
+            staff_group_label=StaffGroup(staff_group).label if staff_group else "",
+            statuses=_member_statuses(request.user, rows),
+        )
+    context["can_manage"] = permissions.can_manage_events(request.user)
+    return render(request, "events/calendar.html", context)
+
+
+@member_required
+def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = get_occurrence_or_404(pk)
+    user = request.user
+    registration = Registration.objects.filter(occurrence=occurrence, member=user).first()
+    if registration and registration.status == RegistrationStatus.CANCELLED:
+        registration = None
+    details = occurrence.event.details
+    programme = getattr(occurrence.event, "echo_programme", None)
+    is_reviewer = permissions.can_review_cases_for(user, occurrence)
+    registered = registration is not None and registration.status == RegistrationStatus.REGISTERED
+    cases = []
+    if permissions.can_see_session_cases(user, occurrence):
+        cases = list(
+            occurrence.cases.filter(
+                status__in=[CaseStatus.ACCEPTED, CaseStatus.PRESENTED]
+            ).select_related("presenter__organisation")
+        )
+    context = {
+        "occurrence": occurrence,
+        "details": details,
+        "programme": programme,
+        "plan": getattr(occurrence, "session_plan", None),
+        "registration": registration,
+        "waiting_position": services.waiting_position(registration) if registration else None,
+        "is_open": services.occurrence_is_open(occurrence),
+        "has_started": occurrence.start <= timezone.now(),
+        "places_left": None
+        if details.capacity is None
+        else max(details.capacity - occurrence.places_taken, 0),
+        "show_video_link": registered or is_reviewer or permissions.can_manage_events(user),
+        "cases": cases,
+        "my_cases": list(occurrence.cases.filter(presenter=user)),
+        "can_submit_case": permissions.can_submit_case(user, occurrence)
+        and services.occurrence_is_open(occurrence)
+        and occurrence.start > timezone.now(),
+        "is_reviewer": is_reviewer,
+        "pending_review": occurrence.cases.filter(
+            status__in=[CaseStatus.SUBMITTED, CaseStatus.CHANGES_REQUESTED]
+        ).count()
+        if is_reviewer
+        else 0,
+        "can_manage": permissions.can_manage_events(user),
+        "can_take_register": permissions.can_take_register(user, occurrence),
+        "series_description": scheduling.describe_event(occurrence.event),
+    }
+    return render(request, "events/occurrence_detail.html", context)
+
+
+@require_POST
+@member_required
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = get_occurrence_or_404(pk)
+    try:
+        registration = services.register_for_occurrence(request.user, occurrence)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if registration.status == RegistrationStatus.WAITING:
+            messages.success(
+                request, _("The event is full: you are on the waiting list. We will e-mail you.")
+            )
+        else:
+            messages.success(
+                request, _("You are registered. We have e-mailed you a calendar invitation.")
+            )
+    return redirect("events:occurrence", pk=occurrence.pk)
+
+
+@require_POST
+@member_required
+def cancel_registration(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = get_occurrence_or_404(pk)
+    try:
+        services.cancel_registration(request.user, occurrence)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your registration is cancelled."))
+    return redirect("events:occurrence", pk=occurrence.pk)
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=ical.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@member_required
+def occurrence_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = get_occurrence_or_404(pk)
+    content = ical.calendar_bytes([occurrence], name=occurrence.title, for_member=True)
+    return _ics_response(content, f"event-{occurrence.pk}.ics")
+
+
+def network_feed(request: HttpRequest) -> HttpResponse:
+    """Public feed of the network calendar: no joining links, from 60 days ago onwards."""
+    since = timezone.now() - datetime.timedelta(days=60)
+    occurrences = network_occurrences().filter(end__gte=since)
+    content = ical.calendar_bytes(occurrences, name="Network Commons", for_member=False)
+    return HttpResponse(content, content_type=ical.CONTENT_TYPE)
+
+
+def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's registered occurrences, at a secret address calendar apps can fetch."""
+    feed = (
+        CalendarFeed.objects.select_related("member").filter(token=token).first()
+        if len(token) <= 64
+        else None
+    )
+    if feed is None or not member_permissions.is_approved_member(feed.member):
+        raise Http404
+    occurrences = network_occurrences().filter(
+        registrations__member=feed.member,
+        registrations__status=RegistrationStatus.REGISTERED,
+    )
+    content = ical.calendar_bytes(occurrences, name="My network events", for_member=True)
+    return HttpResponse(content, content_type=ical.CONTENT_TYPE)
+
+
+@member_required
+def my_events(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    registrations = (
+        Registration.objects.filter(member=request.user)
+        .active()
+        .filter(occurrence__end__gte=now)
+        .select_related("occurrence__event__details")
+        .order_by("occurrence__start")
+    )
+    feed = services.feed_for(request.user)
+    programmes = EchoProgramme.objects.filter(
+        series__occurrence__registrations__member=request.user
+    ).distinct()
+    return render(
+        request,
+        "events/my_events.html",
+        {
+            "registrations": registrations,
+            "cases": Case.objects.filter(presenter=request.user)
+            .select_related("occurrence")
+            .order_by("-submitted_at"),
+            "feed_url": request.build_absolute_uri(
+                reverse("events:personal_feed", args=[feed.token])
+            ),
+            "cycles": [services.cycle_summary(request.user, p) for p in programmes],
+        },
+    )
+
+
+@require_POST
+@member_required
+def reset_feed(request: HttpRequest) -> HttpResponse:
+    services.reset_feed(request.user)
+    messages.success(
+        request, _("Your calendar feed has a new address. The old one no longer works.")
+    )
+    return redirect("events:my_events")
+
+
+# --- Coordinator: events and occurrences ----------------------------------------------------
+
+
+@role_required(permissions.can_manage_events)
+def event_create(request: HttpRequest) -> HttpResponse:
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.create_event(form.event_data(), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The event is on the calendar."))
+            first = event.occurrence_set.order_by("start").first()
+            if first is None:
+                return redirect("events:calendar")
+            return redirect("events:occurrence", pk=first.pk)
+    return render(request, "events/event_form.html", {"form": form, "event": None})
+
+
+@role_required(permissions.can_manage_events)
+def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = get_object_or_404(
+        Event.objects.select_related("details", "rule"),
+        pk=event_id,
+        calendar__slug=scheduling.NETWORK_CALENDAR_SLUG,
+    )
+    form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_event(event, form.event_data(), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The event is saved; future dates follow the change."))
+            return redirect("events:calendar")
+    return render(request, "events/event_form.html", {"form": form, "event": event})
+
+
+@role_required(permissions.can_manage_events)
+def occurrence_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = get_occurrence_or_404(pk)
+    form = CancelOccurrenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_occurrence(
+                occurrence, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Cancelled. Everyone registered has been e-mailed."))
+            return redirect("events:occurrence", pk=occurrence.pk)
+    return render(
+        request, "events/occurrence_cancel.html", {"form": form, "occurrence": occurrence}
+    )
+
+
+@role_required(permissions.can_manage_events)
+def occurrence_move(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = get_occurrence_or_404(pk)
+    start, end = scheduling.local(occurrence.start), scheduling.local(occurrence.end)
+    form = MoveOccurrenceForm(
+        request.POST or None,
+        initial={"date": start.date(), "start_time": start.time(), "end_time": end.time()},
+    )
+    if request.method == "POST" and form.is_valid():
+        new_start, new_end = form.times()
+        try:
+            services.move_occurrence(occurrence, by=request.user, start=new_start, end=new_end)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Moved. Everyone registered has been e-mailed."))
+            return redirect("events:occurrence", pk=occurrence.pk)
+    return render(request, "events/occurrence_move.html", {"form": form, "occurrence": occurrence})
+
+
+@member_required
+def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = get_occurrence_or_404(pk)
+    if not permissions.can_take_register(request.user, occurrence):
+        raise Http404
+    registered = list(
+        User.objects.filter(
+            registrations__occurrence=occurrence,
+            registrations__status=RegistrationStatus.REGISTERED,
+        ).select_related("organisation")
+    )
+    records = {
+        record.member_id: record
+        for record in Attendance.objects.filter(occurrence=occurrence)
+        .select_related("member__organisation", "marked_by")
+        .prefetch_related("changes__changed_by")
+    }
+    people = {member.pk: member for member in registered}
+    for record in records.values():
+        people.setdefault(record.member_id, record.member)
+    people_sorted = sorted(people.values(), key=lambda member: member.full_name)
+    initial = [
+        {
+            "member": member.pk,
+            "status": records[member.pk].status if member.pk in records else "",
+            "minutes": records[member.pk].minutes if member.pk in records else None,
+        }
+        for member in people_sorted
+    ]
+    formset = AttendanceFormSet(request.POST or None, initial=initial)
+    if request.method == "POST" and formset.is_valid():
+        errors = []
+        saved = 0
+        for form in formset:
+            data = form.cleaned_data
+            member = people.get(data.get("member"))
+            if member is None or not data.get("status"):
+                continue
+            try:
+                services.record_attendance(
+                    occurrence,
+                    member,
+                    status=data["status"],
+                    minutes=data.get("minutes"),
+                    by=request.user,
+                    reason=data.get("reason") or "",
+                )
+                saved += 1
+            except ValidationError as error:
+                errors.append(f"{member.full_name}: {' '.join(error.messages)}")
+        for error in errors:
+            messages.error(request, error)
+        if not errors:
+            messages.success(request, _("The register is saved."))
+            return redirect("events:attendance", pk=occurrence.pk)
+    rows = list(zip(people_sorted, formset, strict=True)) if people_sorted else []
+    return render(
+        request,
+        "events/attendance.html",
+        {
+            "occurrence": occurrence,
+            "formset": formset,
+            "rows": [(member, form, records.get(member.pk)) for member, form in rows],
+        },
+    )
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+
+def get_case_for_user_or_404(user: User, pk: int) -> Case:
+    """The same 404 for a case that does not exist and one the user may not see."""
+    case = (
+        Case.objects.select_related(
+            "occurrence__event__details",
+            "occurrence__event__echo_programme",
+            "presenter__organisation",
+            "reviewed_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None or not permissions.can_view_case(user, case):
+        raise Http404
+    return case
+
+
+@member_required
+def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = get_occurrence_or_404(pk)
+    if not permissions.can_submit_case(request.user, occurrence):
+        raise Http404
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.submit_case(request.user, occurrence, form.case_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your case is submitted. The hub team will review it."))
+            return redirect(case)
+    return render(
+        request, "events/case_form.html", {"form": form, "occurrence": occurrence, "case": None}
+    )
+
+
+@member_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user_or_404(request.user, pk)
+    is_reviewer = permissions.can_review_case(request.user, case)
+    return render(
+        request,
+        "events/case_detail.html",
+        {
+            "case": case,
+            "occurrence": case.occurrence,
+            "recommendations": list(case.recommendations.select_related("author")),
+            "is_reviewer": is_reviewer,
+            "can_edit": permissions.can_edit_case(request.user, case),
+            "review_form": ReviewForm() if is_reviewer else None,
+            "recommendation_form": RecommendationForm() if is_reviewer else None,
+        },
+    )
+
+
+@member_required
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user_or_404(request.user, pk)
+    if not permissions.can_edit_case(request.user, case):
+        raise Http404
+    initial = {
+        field: getattr(case, field)
+        for field in ["title", "age_band", "condition_group", "summary", "question"]
+    }
+    form = CaseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_case(case, form.case_data(), by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, getattr(error, "messages", [_("You cannot edit this case.")]))
+        else:
+            messages.success(request, _("Your case is updated and back with the reviewers."))
+            return redirect(case)
+    return render(
+        request,
+        "events/case_form.html",
+        {"form": form, "occurrence": case.occurrence, "case": case},
+    )
+
+
+def _reviewable_case_or_404(user: User, pk: int) -> Case:
+    case = get_case_for_user_or_404(user, pk)
+    if not permissions.can_review_case(user, case):
+        raise Http404
+    return case
+
+
+@require_POST
+@member_required
+def case_review(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _reviewable_case_or_404(request.user, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_case(
+                case,
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Decision saved; the presenter has been e-mailed."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(case)
+
+
+@require_POST
+@member_required
+def case_move(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _reviewable_case_or_404(request.user, pk)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        services.move_case_on_agenda(case, by=request.user, offset=offset)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("events:occurrence", args=[case.occurrence_id]) + "#agenda")
+
+
+@require_POST
+@member_required
+def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _reviewable_case_or_404(request.user, pk)
+    form = RecommendationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_recommendation(case, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Recommendation added."))
+    else:
+        messages.error(request, " ".join(form.errors.get("body", [])))
+    return redirect(case)
+
+
+@require_POST
+@member_required
+def recommendations_send(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _reviewable_case_or_404(request.user, pk)
+    try:
+        services.send_recommendations(case, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The recommendations have been sent to the presenter."))
+    return redirect(case)
+
+
+@member_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if member_permissions.is_coordinator(user):
+        cases = Case.objects.all()
+    elif member_permissions.is_facilitator(user):
+        cases = Case.objects.filter(occurrence__event__echo_programme__hub_team=user)
+    else:
+        return render(request, "403.html", status=403)
+    cases = (
+        cases.filter(status__in=[CaseStatus.SUBMITTED, CaseStatus.CHANGES_REQUESTED])
+        .select_related("occurrence", "presenter__organisation")
+        .order_by("occurrence__start", "submitted_at")
+    )
+    return render(request, "events/review_queue.html", {"cases": cases})
+
+
+@member_required
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(
+        EchoProgramme.objects.select_related("series").prefetch_related(
+            Prefetch("hub_team", queryset=User.objects.select_related("organisation"))
+        ),
+        slug=slug,
+    )
+    sessions = list(services.programme_sessions(programme).select_related("session_plan"))
+    return render(
+        request,
+        "events/programme_detail.html",
+        {
+            "programme": programme,
+            "sessions": sessions,
+            "summary": services.cycle_summary(request.user, programme),
+            "statuses": _member_statuses(request.user, sessions),
+            "series_description": scheduling.describe_event(programme.series),
+            "echo_kind": EventKind.ECHO_SESSION,
+        },
+    )
