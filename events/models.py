@@ -131,6 +131,9 @@ class SessionPlan(models.Model):
     class Meta:
         verbose_name = _("session plan")
 
+    def __str__(self) -> str:
+        return self.didactic_topic or str(self.occurrence_id)
+
 
 class RegistrationStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")
@@ -255,6 +258,9 @@ class AttendanceChange(models.Model):
     class Meta:
         ordering = ["changed_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.old_status or '–'} {self.old_minutes} → {self.new_status} {self.new_minutes}"
+
 
 class AgeBand(models.TextChoices):
     NEONATE = "neonate", _("Newborn (under 28 days)")
@@ -344,6 +350,9 @@ class Recommendation(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return self.body[:60]
+
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
@@ -357,3 +366,6 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=new_feed_token)
     created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.member}"

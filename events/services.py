@@ -45,7 +45,6 @@ from .models import (
     CaseStatus,
     EchoProgramme,
     EventDetails,
-    EventKind,
     Recommendation,
     Registration,
     RegistrationStatus,
