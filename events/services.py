@@ -730,6 +730,7 @@ def move_case_on_agenda(case: Case, *, by: User, offset: int) -> None:
 @transaction.atomic
 def add_recommendation(case: Case, *, by: User, body: str) -> Recommendation:
     """A facilitator records what the panel recommends for the case."""
+    case = Case.objects.select_for_update().select_related("occurrence").get(pk=case.pk)
     if not permissions.can_review_case(by, case):
         raise PermissionDenied
     body = body.strip()
