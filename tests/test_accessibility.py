@@ -70,6 +70,50 @@ def sign_in(page, email):
     page.wait_for_load_state()
 
 
+def events_for(member, coordinator):
+    """An ECHO programme with a session, a registration and a case, for the events pages."""
+    import datetime
+
+    from events import services
+    from events.models import EventKind
+    from events.scheduling import Recurrence
+    from events.tests.conftest import make_event, soon
+
+    start = soon(days=5)
+    series = make_event(
+        title="Symptom management ECHO",
+        kind=EventKind.ECHO_SESSION,
+        start=start,
+        recurrence=Recurrence.MONTHLY_WEEKDAY,
+        repeat_until=(start + datetime.timedelta(days=100)).date(),
+        description="<p>Monthly case discussion.</p>",
+    )
+    programme = services.create_programme(
+        name="Symptom management ECHO",
+        slug="symptom-echo",
+        description="Monthly case discussion.",
+        series=series,
+        cycle_start=start.date(),
+        cycle_end=(start + datetime.timedelta(days=100)).date(),
+        hub_team=[coordinator],
+    )
+    session = series.occurrence_set.order_by("start").first()
+    services.plan_session(session, didactic_topic="Breathlessness at home")
+    services.register_for_occurrence(member, session)
+    case = services.submit_case(
+        member,
+        session,
+        services.CaseData(
+            title="Breathlessness at home",
+            age_band="12_17",
+            condition_group="act3",
+            summary="A 15-year-old with DMD, breathless at home.",
+            question="How should we plan for escalation?",
+        ),
+    )
+    return {"programme": programme, "session": session, "case": case}
+
+
 @pytest.fixture
 def network():
     hub = OrganisationFactory(name="Westmoor Childrens Hospital", network_role=NetworkRole.HUB)
@@ -120,9 +164,17 @@ def test_form_with_errors_is_accessible(browser_page, network):
 
 
 def test_member_pages(browser_page, network):
+    events = events_for(network["member"], network["coordinator"])
     sign_in(browser_page, network["member"].email)
     axe = Axe()
     paths = [
+        reverse("events:calendar"),
+        reverse("events:calendar") + "?view=month",
+        reverse("events:occurrence", args=[events["session"].pk]),
+        reverse("events:my_events"),
+        reverse("events:programme", args=[events["programme"].slug]),
+        reverse("events:case_submit", args=[events["session"].pk]),
+        events["case"].get_absolute_url(),
         "/",
         reverse("members:profile"),
         reverse("members:password_change"),
@@ -136,9 +188,23 @@ def test_member_pages(browser_page, network):
 
 
 def test_coordinator_pages(browser_page, network):
+    events = events_for(network["member"], network["coordinator"])
+    session = events["session"]
     sign_in(browser_page, network["coordinator"].email)
     axe = Axe()
-    paths = ["/", reverse("members:approval_queue"), reverse("members:organisation_add")]
+    paths = [
+        "/",
+        reverse("members:approval_queue"),
+        reverse("members:organisation_add"),
+        reverse("events:event_create"),
+        reverse("events:event_edit", args=[session.event_id]),
+        reverse("events:occurrence", args=[session.pk]),
+        reverse("events:occurrence_move", args=[session.pk]),
+        reverse("events:occurrence_cancel", args=[session.pk]),
+        reverse("events:attendance", args=[session.pk]),
+        reverse("events:review_queue"),
+        events["case"].get_absolute_url(),
+    ]
     problems = [p for path in paths for p in check_page(browser_page, path, axe)]
     assert problems == []
 
