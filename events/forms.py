@@ -7,11 +7,20 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from members.models import StaffGroup
+from members.models import ApprovalStatus, StaffGroup, User
+from members.roles import FACILITATORS
 
 from . import scheduling
 from .exceptions import IdentifiableTextError
-from .models import AgeBand, AttendanceMode, AttendanceStatus, Case, ConditionGroup, EventKind
+from .models import (
+    AgeBand,
+    AttendanceMode,
+    AttendanceStatus,
+    Case,
+    ConditionGroup,
+    EchoProgramme,
+    EventKind,
+)
 from .services import CaseData, EventData, ReviewDecision, check_case_text
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
@@ -293,3 +302,64 @@ class CalendarFilterForm(forms.Form):
         choices=[("", _("All staff groups")), *StaffGroup.choices],
         required=False,
     )
+
+
+class ProgrammeForm(forms.ModelForm):
+    target_staff_groups = forms.MultipleChoiceField(
+        label=_("Target staff groups"),
+        choices=StaffGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = EchoProgramme
+        fields = [
+            "name",
+            "description",
+            "series",
+            "hub_team",
+            "target_staff_groups",
+            "cycle_start",
+            "cycle_end",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "hub_team": forms.CheckboxSelectMultiple,
+            "cycle_start": DATE_WIDGET,
+            "cycle_end": DATE_WIDGET,
+        }
+        help_texts = {
+            "series": _("The ECHO session series on the calendar (add it as an event first)."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from schedule.models import Event
+
+        taken = EchoProgramme.objects.exclude(pk=self.instance.pk).values("series_id")
+        self.fields["series"].queryset = (
+            Event.objects.filter(details__kind=EventKind.ECHO_SESSION)
+            .exclude(pk__in=taken)
+            .order_by("title")
+        )
+        self.fields["hub_team"].queryset = User.objects.filter(
+            groups__name=FACILITATORS, approval_status=ApprovalStatus.APPROVED, is_active=True
+        ).order_by("full_name")
+        self.fields["description"].max_length = 5000
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("cycle_start"), cleaned.get("cycle_end")
+        if start and end and end < start:
+            self.add_error("cycle_end", _("The cycle must end after it starts."))
+        return cleaned
+
+
+class SessionPlanForm(forms.Form):
+    occurrence = forms.IntegerField(widget=forms.HiddenInput)
+    didactic_topic = forms.CharField(label=_("Teaching topic"), max_length=200, required=False)
+    didactic_presenter = forms.CharField(label=_("Presenter"), max_length=200, required=False)
+
+
+CurriculumFormSet = forms.formset_factory(SessionPlanForm, extra=0, max_num=500)

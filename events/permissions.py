@@ -33,6 +33,13 @@ def is_session_facilitator(user: Any, occurrence: Occurrence) -> bool:
     return programme.hub_team.filter(pk=user.pk).exists()
 
 
+def can_manage_programme(user: Any, programme) -> bool:
+    """Coordinators, and the programme's own facilitators, plan its curriculum."""
+    if members.is_coordinator(user):
+        return True
+    return members.is_facilitator(user) and programme.hub_team.filter(pk=user.pk).exists()
+
+
 def can_take_register(user: Any, occurrence: Occurrence) -> bool:
     """Coordinators mark attendance for any event; facilitators for their own sessions."""
     return members.is_coordinator(user) or is_session_facilitator(user, occurrence)

@@ -560,6 +560,67 @@ def cycle_summary(
 
 
 @transaction.atomic
+def save_programme(
+    programme: EchoProgramme | None,
+    *,
+    by: User,
+    name: str,
+    description: str,
+    series: Event,
+    hub_team: Iterable[User],
+    target_staff_groups: Sequence[str],
+    cycle_start: datetime.date,
+    cycle_end: datetime.date,
+) -> EchoProgramme:
+    """Create (programme=None) or change an ECHO programme."""
+    if not permissions.can_manage_events(by):
+        raise PermissionDenied
+    if cycle_end < cycle_start:
+        raise EventsError(_("The cycle must end after it starts."))
+    if programme is None:
+        programme = EchoProgramme(slug=_unique_programme_slug(name))
+    programme.name = name.strip()
+    programme.description = description.strip()
+    programme.series = series
+    programme.target_staff_groups = list(target_staff_groups)
+    programme.cycle_start = cycle_start
+    programme.cycle_end = cycle_end
+    programme.save()
+    programme.hub_team.set(list(hub_team))
+    return programme
+
+
+@transaction.atomic
+def plan_curriculum(
+    programme: EchoProgramme, plans: Iterable[tuple[int, str, str]], *, by: User
+) -> int:
+    """Set the teaching topic and presenter of the programme's sessions; returns how many."""
+    if not permissions.can_manage_programme(by, programme):
+        raise PermissionDenied
+    session_ids = set(programme_sessions(programme).values_list("pk", flat=True))
+    count = 0
+    for occurrence_id, topic, presenter in plans:
+        if occurrence_id not in session_ids:
+            raise EventsError(_("That session is not part of this programme."))
+        SessionPlan.objects.update_or_create(
+            occurrence_id=occurrence_id,
+            defaults={"didactic_topic": topic.strip(), "didactic_presenter": presenter.strip()},
+        )
+        count += 1
+    return count
+
+
+def _unique_programme_slug(name: str) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(name)[:180] or "programme"
+    slug, n = base, 2
+    while EchoProgramme.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
 def create_programme(
     *,
     name: str,

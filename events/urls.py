@@ -35,5 +35,8 @@ urlpatterns = [
         views.recommendations_send,
         name="recommendations_send",
     ),
+    path("programmes/new/", views.programme_form, name="programme_create"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme"),
+    path("programmes/<slug:slug>/edit/", views.programme_form, name="programme_edit"),
+    path("programmes/<slug:slug>/curriculum/", views.curriculum, name="curriculum"),
 ]

@@ -24,8 +24,10 @@ from .forms import (
     CalendarFilterForm,
     CancelOccurrenceForm,
     CaseForm,
+    CurriculumFormSet,
     EventForm,
     MoveOccurrenceForm,
+    ProgrammeForm,
     RecommendationForm,
     ReviewForm,
     validate_month,
@@ -125,6 +127,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             statuses=_member_statuses(request.user, rows),
         )
     context["can_manage"] = permissions.can_manage_events(request.user)
+    context["programmes"] = EchoProgramme.objects.only("name", "slug")
     return render(request, "events/calendar.html", context)
 
 
@@ -625,5 +628,64 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "statuses": _member_statuses(request.user, sessions),
             "series_description": scheduling.describe_event(programme.series),
             "echo_kind": EventKind.ECHO_SESSION,
+            "can_manage": permissions.can_manage_events(request.user),
+            "can_plan": permissions.can_manage_programme(request.user, programme),
+        },
+    )
+
+
+@role_required(permissions.can_manage_events)
+def programme_form(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    programme = get_object_or_404(EchoProgramme, slug=slug) if slug else None
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.save_programme(programme, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The programme is saved."))
+            return redirect("events:programme", slug=programme.slug)
+    return render(request, "events/programme_form.html", {"form": form, "programme": programme})
+
+
+@member_required
+def curriculum(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(EchoProgramme, slug=slug)
+    if not permissions.can_manage_programme(request.user, programme):
+        raise Http404
+    sessions = list(services.programme_sessions(programme).select_related("session_plan"))
+    initial = [
+        {
+            "occurrence": session.pk,
+            "didactic_topic": getattr(getattr(session, "session_plan", None), "didactic_topic", ""),
+            "didactic_presenter": getattr(
+                getattr(session, "session_plan", None), "didactic_presenter", ""
+            ),
+        }
+        for session in sessions
+    ]
+    formset = CurriculumFormSet(request.POST or None, initial=initial)
+    if request.method == "POST" and formset.is_valid():
+        plans = [
+            (f.cleaned_data["occurrence"], f.cleaned_data["didactic_topic"],
+             f.cleaned_data["didactic_presenter"])
+            for f in formset
+            if f.cleaned_data
+        ]  # fmt: skip
+        try:
+            services.plan_curriculum(programme, plans, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The curriculum is saved."))
+            return redirect("events:programme", slug=programme.slug)
+    return render(
+        request,
+        "events/curriculum.html",
+        {
+            "programme": programme,
+            "formset": formset,
+            "rows": list(zip(sessions, formset, strict=False)),
         },
     )

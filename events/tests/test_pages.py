@@ -248,3 +248,64 @@ def test_programme_page_shows_curriculum_and_cycle(member_client, echo, session)
     page = member_client.get(reverse("events:programme", args=[echo.slug])).content.decode()
     assert "Breathlessness at home" in page
     assert "0 of 0 sessions held so far" in page
+
+
+def test_coordinator_creates_a_programme_and_plans_its_curriculum(coordinator_client, facilitator):
+    series = make_event(
+        title="Transition ECHO",
+        kind=EventKind.ECHO_SESSION,
+        start=datetime.datetime(2027, 1, 28, 12, 30, tzinfo=LONDON),
+        recurrence="monthly_weekday",
+        repeat_until=datetime.date(2027, 3, 31),
+    )
+    response = coordinator_client.post(
+        reverse("events:programme_create"),
+        {
+            "name": "Transition to adult services ECHO",
+            "description": "Monthly discussion of young people moving to adult services.",
+            "series": series.pk,
+            "hub_team": [facilitator.pk],
+            "target_staff_groups": ["clinical", "universal_service"],
+            "cycle_start": "2027-01-01",
+            "cycle_end": "2027-03-31",
+        },
+    )
+    assert response.status_code == 302
+    programme = series.echo_programme
+    assert list(programme.hub_team.all()) == [facilitator]
+    sessions = list(series.occurrence_set.order_by("start"))
+    data = {
+        "form-TOTAL_FORMS": str(len(sessions)),
+        "form-INITIAL_FORMS": str(len(sessions)),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+    }
+    for n, session in enumerate(sessions):
+        data |= {
+            f"form-{n}-occurrence": str(session.pk),
+            f"form-{n}-didactic_topic": f"Topic {n}",
+            f"form-{n}-didactic_presenter": "Dr Hub",
+        }
+    url = reverse("events:curriculum", args=[programme.slug])
+    assert coordinator_client.post(url, data).status_code == 302
+    page = coordinator_client.get(reverse("events:programme", args=[programme.slug]))
+    assert "Topic 2" in page.content.decode()
+
+
+def test_curriculum_refuses_foreign_sessions_and_outsiders(client, echo, occurrence, facilitator):
+    url = reverse("events:curriculum", args=[echo.slug])
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(facilitator)
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-occurrence": str(occurrence.pk),
+        "form-0-didactic_topic": "Sneaky",
+        "form-0-didactic_presenter": "",
+    }
+    response = client.post(url, data, follow=True)
+    assert "not part of this programme" in response.content.decode()
+    assert not hasattr(Occurrence.objects.get(pk=occurrence.pk), "session_plan")
