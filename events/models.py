@@ -238,7 +238,7 @@ class Attendance(models.Model):
     @property
     def adjusted(self) -> bool:
         """True once anyone changed the record by hand after it was first made."""
-        return self.changes.exists()
+        return self.changes.exclude(old_status="").exists()
 
 
 class AttendanceChange(models.Model):

@@ -77,6 +77,18 @@ def can_edit_case(user: Any, case: Case) -> bool:
     )
 
 
+def can_see_joining_link(user: Any, occurrence: Occurrence) -> bool:
+    """The video-call link goes to those registered, the session's reviewers and coordinators."""
+    if can_manage_events(user) or can_review_cases_for(user, occurrence):
+        return True
+    return (
+        members.is_approved_member(user)
+        and Registration.objects.filter(
+            occurrence=occurrence, member=user, status=RegistrationStatus.REGISTERED
+        ).exists()
+    )
+
+
 def can_see_session_cases(user: Any, occurrence: Occurrence) -> bool:
     """Accepted cases on the agenda are shown to those taking part in the session."""
     if can_review_cases_for(user, occurrence):

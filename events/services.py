@@ -31,7 +31,7 @@ from schedule.models import Event, Occurrence
 
 from cop_site.emails import send_templated_email_on_commit
 from members import permissions as member_permissions
-from members.models import User
+from members.models import ApprovalStatus, User
 
 from . import ical, permissions, scheduling
 from .exceptions import CaseError, EventsError, IdentifiableTextError, RegistrationError
@@ -346,6 +346,7 @@ def send_due_reminders(now: datetime.datetime | None = None) -> int:
             occurrence__start__gt=now,
             occurrence__start__lte=now + REMINDER_LEAD,
             member__is_active=True,
+            member__approval_status=ApprovalStatus.APPROVED,
         )
         .exclude(reminder_sent_for=F("occurrence__start"))
         .select_related("member", "occurrence__event__details")

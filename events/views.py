@@ -161,7 +161,7 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "places_left": None
         if details.capacity is None
         else max(details.capacity - occurrence.places_taken, 0),
-        "show_video_link": registered or is_reviewer or permissions.can_manage_events(user),
+        "show_video_link": registered or permissions.can_see_joining_link(user, occurrence),
         "cases": cases,
         "my_cases": list(occurrence.cases.filter(presenter=user)),
         "can_submit_case": permissions.can_submit_case(user, occurrence)
@@ -222,7 +222,11 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 @member_required
 def occurrence_ics(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = get_occurrence_or_404(pk)
-    content = ical.calendar_bytes([occurrence], name=occurrence.title, for_member=True)
+    content = ical.calendar_bytes(
+        [occurrence],
+        name=occurrence.title,
+        for_member=permissions.can_see_joining_link(request.user, occurrence),
+    )
     return _ics_response(content, f"event-{occurrence.pk}.ics")
 
 
@@ -386,6 +390,8 @@ def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("member__organisation", "marked_by")
         .prefetch_related("changes__changed_by")
     }
+    for record in records.values():
+        record.is_adjusted = any(change.old_status for change in record.changes.all())
     people = {member.pk: member for member in registered}
     for record in records.values():
         people.setdefault(record.member_id, record.member)
@@ -424,7 +430,19 @@ def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
         if not errors:
             messages.success(request, _("The register is saved."))
             return redirect("events:attendance", pk=occurrence.pk)
-    rows = list(zip(people_sorted, formset, strict=True)) if people_sorted else []
+    if request.method == "POST":
+        # Pair each posted row with the member it names: the register may have changed
+        # since the page was loaded.
+        rows = []
+        for form in formset:
+            try:
+                person = people.get(int(form["member"].value()))
+            except (TypeError, ValueError):
+                person = None
+            if person is not None:
+                rows.append((person, form))
+    else:
+        rows = list(zip(people_sorted, formset, strict=True))
     return render(
         request,
         "events/attendance.html",
