@@ -1,0 +1,346 @@
+"""The events demo data: a believable calendar, history on both sides of DST, and idempotence."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from schedule.models import Event, Occurrence
+
+from events import demo_network, services
+from events.models import (
+    Attendance,
+    AttendanceChange,
+    AttendanceStatus,
+    Case,
+    CaseStatus,
+    EchoProgramme,
+    EventDetails,
+    EventKind,
+    Recommendation,
+    Registration,
+    RegistrationStatus,
+    SessionPlan,
+)
+from events.pii import find_identifiers
+from members.models import User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def load() -> str:
+    out = StringIO()
+    call_command("load_demo_network", stdout=out)
+    return out.getvalue()
+
+
+def occurrence_key(occurrence: Occurrence) -> tuple:
+    return (occurrence.event.title, occurrence.original_start)
+
+
+def snapshot() -> dict:
+    occurrences = Occurrence.objects.select_related("event")
+    return {
+        "events": [
+            (
+                event.title,
+                event.start,
+                event.end,
+                event.end_recurring_period,
+                event.calendar.slug,
+                (event.rule.frequency, event.rule.params) if event.rule else None,
+            )
+            for event in Event.objects.select_related("rule", "calendar").order_by("title")
+        ],
+        "details": [
+            (
+                details.event.title,
+                details.kind,
+                details.audience,
+                details.attendance_mode,
+                details.venue,
+                details.video_link,
+                details.capacity,
+                details.waiting_list,
+                details.cpd_hours,
+                details.description,
+            )
+            for details in EventDetails.objects.select_related("event").order_by("event__title")
+        ],
+        "occurrences": [
+            (*occurrence_key(o), o.start, o.end, o.cancelled, o.title)
+            for o in occurrences.order_by("event__title", "original_start")
+        ],
+        "programmes": [
+            (
+                p.slug,
+                p.name,
+                p.description,
+                p.series.title,
+                p.target_staff_groups,
+                p.cycle_start,
+                p.cycle_end,
+                tuple(sorted(p.hub_team.values_list("email", flat=True))),
+            )
+            for p in EchoProgramme.objects.select_related("series").order_by("slug")
+        ],
+        "plans": sorted(
+            (*occurrence_key(plan.occurrence), plan.didactic_topic, plan.didactic_presenter)
+            for plan in SessionPlan.objects.select_related("occurrence__event")
+        ),
+        "registrations": sorted(
+            (
+                *occurrence_key(r.occurrence),
+                r.member.email,
+                r.status,
+                r.registered_at,
+                r.queued_at,
+                r.cancelled_at,
+                r.reminder_sent_for,
+            )
+            for r in Registration.objects.select_related("occurrence__event", "member")
+        ),
+        "attendance": sorted(
+            (
+                *occurrence_key(a.occurrence),
+                a.member.email,
+                a.status,
+                a.minutes,
+                a.source,
+                a.marked_by.email if a.marked_by else None,
+                a.updated_at,
+            )
+            for a in Attendance.objects.select_related("occurrence__event", "member", "marked_by")
+        ),
+        "attendance_changes": sorted(
+            (
+                *occurrence_key(c.attendance.occurrence),
+                c.attendance.member.email,
+                c.changed_by.email,
+                c.changed_at,
+                c.old_status,
+                c.new_status,
+                c.old_minutes,
+                c.new_minutes,
+                c.reason,
+            )
+            for c in AttendanceChange.objects.select_related(
+                "attendance__occurrence__event", "attendance__member", "changed_by"
+            )
+        ),
+        "cases": sorted(
+            (
+                *occurrence_key(c.occurrence),
+                c.presenter.email,
+                c.title,
+                c.age_band,
+                c.condition_group,
+                c.summary,
+                c.question,
+                c.status,
+                c.review_note,
+                c.reviewed_by.email if c.reviewed_by else None,
+                c.reviewed_at,
+                c.agenda_position,
+                c.recommendations_sent_at,
+                c.submitted_at,
+                c.updated_at,
+            )
+            for c in Case.objects.select_related("occurrence__event", "presenter", "reviewed_by")
+        ),
+        "recommendations": sorted(
+            (r.case.title, r.author.email, r.body, r.created_at)
+            for r in Recommendation.objects.select_related("case", "author")
+        ),
+    }
+
+
+def test_running_twice_gives_exactly_the_same_data():
+    first_output = load()
+    first = snapshot()
+    second_output = load()
+    second = snapshot()
+
+    assert second == first
+    assert first_output == second_output
+    assert len(first["events"]) == len(demo_network.EVENTS)
+    assert len(first["programmes"]) == 2
+    assert first["registrations"] and first["attendance"] and first["cases"]
+    # One summary line per step.
+    for line in ("events,", "registrations (", "attendance records (", "cases ("):
+        assert line in first_output
+
+
+def test_a_rerun_restores_the_demo_events_and_programmes():
+    load()
+    expected = snapshot()
+    details = EventDetails.objects.get(kind=EventKind.STUDY_DAY)
+    details.capacity = 10
+    details.description = "<p>Changed by hand.</p>"
+    details.save()
+    programme = EchoProgramme.objects.get(slug="symptom-management-echo")
+    programme.description = "Changed by hand."
+    programme.save()
+    programme.hub_team.clear()
+
+    load()
+
+    assert snapshot() == expected
+
+
+def test_echo_sessions_stay_at_1230_london_time_past_and_future_across_dst():
+    load()
+    now = timezone.now()
+    for programme in EchoProgramme.objects.select_related("series__details"):
+        assert programme.series.details.kind == EventKind.ECHO_SESSION
+        assert programme.series.details.video_link.startswith("https://")
+        assert programme.series.details.cpd_hours == 1.5
+        assert programme.hub_team.filter(email="facilitator@demo.example").exists()
+        assert programme.hub_team.count() == 2
+        sessions = list(services.programme_sessions(programme))
+        assert len(sessions) == 12
+        local_starts = [s.start.astimezone(LONDON) for s in sessions]
+        assert {(s.hour, s.minute) for s in local_starts} == {(12, 30)}
+        assert {s.end - s.start for s in sessions} == {datetime.timedelta(minutes=90)}
+        # Sessions in both GMT and BST, so the series crosses a clock change.
+        assert {s.utcoffset() for s in local_starts} == {
+            datetime.timedelta(0),
+            datetime.timedelta(hours=1),
+        }
+        assert any(s.end <= now for s in sessions)
+        assert any(s.start > now for s in sessions)
+        # Every session that takes place has its didactic topic.
+        for session in sessions:
+            if not session.cancelled:
+                assert session.session_plan.didactic_topic
+
+
+def test_the_calendar_has_every_kind_of_event():
+    load()
+    kinds = set(EventDetails.objects.values_list("kind", flat=True))
+    assert kinds == set(EventKind.values)
+    study_day = EventDetails.objects.get(kind=EventKind.STUDY_DAY)
+    assert study_day.venue.startswith("Brackenfield Special School")
+    assert study_day.capacity == 40
+    conference = EventDetails.objects.get(kind=EventKind.CONFERENCE)
+    assert (conference.attendance_mode, conference.capacity) == ("hybrid", 150)
+
+
+def test_there_is_a_waiting_list():
+    load()
+    waiting = Registration.objects.filter(status=RegistrationStatus.WAITING)
+    assert waiting.count() == 2
+    occurrence = waiting.first().occurrence
+    confirmed = Registration.objects.filter(occurrence=occurrence).confirmed().count()
+    assert confirmed == occurrence.event.details.capacity
+    positions = sorted(services.waiting_position(r) for r in waiting)
+    assert positions == [1, 2]
+
+
+def test_the_demo_nurse_attended_most_past_symptom_sessions():
+    load()
+    nurse = User.objects.get(email="nurse@demo.example")
+    programme = EchoProgramme.objects.get(slug="symptom-management-echo")
+    summary = services.cycle_summary(nurse, programme)
+
+    assert services.attended_minutes(nurse) > 0
+    assert summary.held >= 1
+    assert summary.attended > summary.held / 2
+    # Present, absent and excused all appear, and one record was corrected with a reason.
+    statuses = set(Attendance.objects.values_list("status", flat=True))
+    assert statuses == set(AttendanceStatus.values)
+    assert AttendanceChange.objects.exclude(old_status="").filter(reason__gt="").exists()
+    assert Attendance.objects.present().filter(minutes__lt=90).exists()
+
+
+def test_cases_in_every_state_of_review():
+    load()
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert {
+        CaseStatus.SUBMITTED,
+        CaseStatus.ACCEPTED,
+        CaseStatus.CHANGES_REQUESTED,
+        CaseStatus.PRESENTED,
+    } <= statuses
+
+    presented = Case.objects.filter(status=CaseStatus.PRESENTED)
+    now = timezone.now()
+    for case in presented:
+        assert case.occurrence.end <= now
+        assert 2 <= case.recommendations.count() <= 3
+        assert case.recommendations_sent_at is not None
+        assert case.recommendations_sent_at > case.occurrence.end
+        assert case.agenda_position == 1
+        assert case.presenter.attendance.filter(
+            occurrence=case.occurrence, status=AttendanceStatus.PRESENT
+        ).exists()
+
+    nurse_case = Case.objects.get(presenter__email="nurse@demo.example")
+    assert nurse_case.status == CaseStatus.SUBMITTED
+    assert nurse_case.occurrence.event.title == "Symptom management ECHO"
+    assert nurse_case.occurrence.start > now
+    accepted = Case.objects.get(status=CaseStatus.ACCEPTED)
+    assert accepted.occurrence == nurse_case.occurrence
+    assert accepted.agenda_position == 1
+    assert Case.objects.get(status=CaseStatus.CHANGES_REQUESTED).review_note
+    # Presenters of upcoming cases have a place at their session.
+    for case in Case.objects.filter(occurrence__start__gt=now):
+        assert Registration.objects.filter(
+            occurrence=case.occurrence, member=case.presenter
+        ).exists()
+
+
+def test_every_case_passes_the_identifier_check():
+    load()
+    texts = [
+        getattr(case, field) for case in Case.objects.all() for field in services.CASE_TEXT_FIELDS
+    ]
+    texts += [
+        getattr(spec.data, field)
+        for spec in demo_network.CASES
+        for field in services.CASE_TEXT_FIELDS
+    ]
+    assert texts
+    for text in texts:
+        assert find_identifiers(text) == [], text
+
+
+def test_only_demo_accounts_take_part():
+    UserFactory(email="real.person@nhs.example")  # approved, clinical, not a demo account
+    load()
+    assert not Registration.objects.exclude(member__email__endswith="@demo.example").exists()
+    assert not Attendance.objects.exclude(member__email__endswith="@demo.example").exists()
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        datetime.datetime(2026, 8, 3, 10, 0, tzinfo=LONDON),  # before the first session
+        datetime.datetime(2027, 3, 30, 13, 0, tzinfo=LONDON),  # just after the clocks went forward
+        datetime.datetime(2027, 9, 15, 10, 0, tzinfo=LONDON),  # after the last session
+    ],
+)
+def test_the_demo_loads_twice_at_any_point_of_the_cycle(monkeypatch, today):
+    monkeypatch.setattr(timezone, "now", lambda: today)
+    load()
+    first = snapshot()
+    load()
+    assert snapshot() == first
+    held = Occurrence.objects.filter(end__lte=today, cancelled=False)
+    assert set(Attendance.objects.values_list("occurrence", flat=True)) == set(
+        held.filter(registrations__isnull=False).values_list("pk", flat=True)
+    )
+    # History is only ever written for the past, and cases only on sessions that exist.
+    assert not Attendance.objects.filter(occurrence__end__gt=today).exists()
+    for case in Case.objects.select_related("occurrence"):
+        if case.status == CaseStatus.PRESENTED:
+            assert case.occurrence.end <= today
+        else:
+            assert case.occurrence.start > today
