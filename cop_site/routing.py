@@ -2,8 +2,11 @@
 
 from django.urls import path
 
+from events.routing import websocket_urlpatterns as events_websockets
+
 from .consumers import PingConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
+    *events_websockets,
 ]

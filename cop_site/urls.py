@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from events import views as events_views
+
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
@@ -18,6 +20,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("members/", include("members.urls")),
     path("events/", include("events.urls")),
+    path("sessions/<int:pk>/live/", events_views.live_room, name="live_room"),
+    path("sessions/<int:pk>/transcript.txt", events_views.transcript, name="live_transcript"),
 ]
 
 if settings.DEBUG:

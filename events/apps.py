@@ -6,3 +6,6 @@ class EventsConfig(AppConfig):
     name = "events"
     label = "events"
     verbose_name = _("Events and live sessions")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

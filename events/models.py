@@ -369,3 +369,115 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.member}"
+
+
+# --- The live session room --------------------------------------------------------------------
+
+
+class LiveState(models.Model):
+    """What the live room of one ECHO session shows now. The database is the record."""
+
+    occurrence = models.OneToOneField(
+        Occurrence, on_delete=models.CASCADE, primary_key=True, related_name="live_state"
+    )
+    current_item = models.CharField(_("agenda item now running"), max_length=40, blank=True)
+    current_case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_taken = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Live state of {self.occurrence_id}"
+
+
+class ChatMessage(models.Model):
+    occurrence = models.ForeignKey(
+        Occurrence, on_delete=models.CASCADE, related_name="chat_messages"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=2000)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        indexes = [models.Index(fields=["occurrence", "sent_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class HandRaise(models.Model):
+    """A raised hand; it stays in the queue until lowered, taken or cleared."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="hands")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=10, blank=True)  # lowered, taken, cleared
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "member"],
+                condition=Q(resolved_at__isnull=True),
+                name="events_one_raised_hand_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} at {self.occurrence_id}"
+
+
+class Poll(models.Model):
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="polls")
+    question = models.CharField(max_length=300)
+    options = models.JSONField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class PollVote(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    option = models.PositiveSmallIntegerField()
+    voted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "member"], name="events_one_vote_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.option}"
+
+
+class PresenceInterval(models.Model):
+    """One websocket connection's stay in the room: join, last heartbeat, leave."""
+
+    occurrence = models.ForeignKey(
+        Occurrence, on_delete=models.CASCADE, related_name="presence_intervals"
+    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200)
+    joined_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["occurrence", "left_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.joined_at:%H:%M}–{self.left_at or '…'}"

@@ -707,3 +707,39 @@ def curriculum(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": list(zip(sessions, formset, strict=False)),
         },
     )
+
+
+@member_required
+def live_room(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live session page; its websocket is `/ws/sessions/<pk>/` (see PROTOCOL.md)."""
+    from . import live
+
+    occurrence = live.get_session(pk)
+    if not live.may_join(request.user, occurrence):
+        raise Http404
+    return render(
+        request,
+        "events/live.html",
+        {
+            "occurrence": occurrence,
+            "websocket_path": f"/ws/sessions/{occurrence.pk}/",
+            "is_facilitator": live.is_room_facilitator(request.user, occurrence),
+        },
+    )
+
+
+@member_required
+def transcript(request: HttpRequest, pk: int) -> HttpResponse:
+    """Chat, recommendations and poll results of a session, as plain text, for facilitators."""
+    from . import live
+
+    occurrence = live.get_session(pk)
+    if occurrence is None or not live.is_room_facilitator(request.user, occurrence):
+        raise Http404
+    response = HttpResponse(
+        live.transcript_text(occurrence), content_type="text/plain; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="session-{occurrence.pk}-transcript.txt"'
+    )
+    return response
