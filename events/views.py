@@ -176,8 +176,15 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": permissions.can_manage_events(user),
         "can_take_register": permissions.can_take_register(user, occurrence),
         "series_description": scheduling.describe_event(occurrence.event),
+        "live_open": _live_open(user, occurrence),
     }
     return render(request, "events/occurrence_detail.html", context)
+
+
+def _live_open(user: User, occurrence: Occurrence) -> bool:
+    from . import live
+
+    return live.may_join(user, occurrence)
 
 
 @require_POST
