@@ -593,6 +593,13 @@ def end_session(room: Room) -> None:
     state.save(update_fields=["ended_at"])
     Poll.objects.filter(occurrence=occurrence, closed_at__isnull=True).update(closed_at=now)
     close_open_intervals(occurrence, at=now)
+    # Each presenter receives the recommendations made for their case.
+    for case in Case.objects.filter(
+        occurrence=occurrence,
+        recommendations__isnull=False,
+        recommendations_sent_at__isnull=True,
+    ).distinct():
+        services.send_recommendations(case, by=room.user)
     broadcast_on_commit(occurrence.pk, [{"type": "session.ended", "ended_at": _iso(now)}])
 
 

@@ -437,8 +437,14 @@ async def test_state_survives_a_server_restart(room):
 
 
 async def test_session_end_closes_everyone_and_writes_attendance(room):
+    from django.core import mail
+
     fac, _ = await joined(room, "facilitator")
     amy, _ = await joined(room, "amy")
+    await fac.send_json_to(
+        {"type": "recommendation.add", "case": room["case"].pk, "body": "A night-time plan."}
+    )
+    await next_of(amy, "recommendation")
     await fac.send_json_to({"type": "session.end"})
     assert (await next_of(amy, "session.ended"))["ended_at"]
     assert await close_code(amy) == 4403
@@ -451,6 +457,10 @@ async def test_session_end_closes_everyone_and_writes_attendance(room):
         ("Amy Member", AttendanceSource.LIVE),
         ("Fola Facilitator", AttendanceSource.LIVE),
     ]
+    # The presenter receives the recommendations for her case.
+    case = await database_sync_to_async(Case.objects.get)(pk=room["case"].pk)
+    assert case.status == "presented"
+    assert any("A night-time plan." in m.body for m in mail.outbox if m.to == [room["amy"].email])
 
 
 async def test_withdrawn_approval_and_sign_out_drop_the_member(room):
