@@ -604,3 +604,17 @@ def test_live_page_for_participants_only(client):
     client.force_login(room["amy"])
     assert client.get(url).status_code == 200
     assert Case.objects.filter(pk=room["case"].pk).exists()
+
+
+def test_open_practice_session_opens_a_room_for_the_demo_accounts(capsys):
+    from django.core.management import call_command
+
+    facilitator = UserFactory(email="facilitator@demo.example", roles=[roles.FACILITATORS])
+    nurse = UserFactory(email="nurse@demo.example")
+    UserFactory(email="teacher@demo.example")
+    call_command("open_practice_session")
+    output = capsys.readouterr().out
+    assert "/sessions/" in output and "/live/" in output
+    occurrence = Case.objects.get().occurrence
+    assert live.may_join(nurse, occurrence)
+    assert live.is_room_facilitator(facilitator, occurrence)
