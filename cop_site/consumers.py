@@ -1,8 +1,9 @@
 """The pattern every live consumer follows, and the `/ws/ping/` route that proves it.
 
 Frames are JSON text objects `{"type": ..., ...}`. A consumer:
-- checks permission in `connect()` and closes with a code when it fails
-  (4401 not signed in, 4403 not allowed);
+- checks permission in `connect()` and, when it fails, accepts and at once
+  closes with a code (4401 not signed in, 4403 not allowed): a close before
+  the handshake completes reaches browsers only as an HTTP 403, code 1006;
 - closes with 1003 for a binary frame and 1009 for a frame over
   `MAX_FRAME_BYTES`;
 - answers anything else it cannot accept with an `error` frame
@@ -51,17 +52,24 @@ class MemberJsonConsumer(AsyncWebsocketConsumer):
     """
 
     handlers: ClassVar[dict[str, str]] = {}
+    refused = False
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_NOT_SIGNED_IN)
+            await self.refuse(CLOSE_NOT_SIGNED_IN)
             return
         if not await self.may_connect(user):
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.refuse(CLOSE_FORBIDDEN)
             return
         await self.accept()
         await self.on_accepted()
+
+    async def refuse(self, code: int) -> None:
+        """Complete the handshake and close at once, so the client learns the code."""
+        self.refused = True
+        await self.accept()
+        await self.close(code=code)
 
     async def may_connect(self, user: Any) -> bool:
         return await database_sync_to_async(permissions.is_approved_member)(user)
@@ -70,6 +78,8 @@ class MemberJsonConsumer(AsyncWebsocketConsumer):
         """Hook for subclasses: join groups, send a snapshot."""
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.refused:
+            return
         if bytes_data is not None:
             await self.close(code=CLOSE_UNSUPPORTED_DATA)
             return

@@ -7,6 +7,7 @@ from collections import deque
 from typing import Any, ClassVar
 
 from channels.db import database_sync_to_async
+from django.utils.translation import gettext as _
 
 from cop_site.consumers import CLOSE_FORBIDDEN, MemberJsonConsumer, ProtocolError
 
@@ -102,7 +103,7 @@ class SessionConsumer(MemberJsonConsumer):
         if self.room is None:
             return
         if text_data is not None and not self._within(self.frame_times, FRAME_LIMIT):
-            await self.send_error("rate_limited", "Too many messages: slow down.")
+            await self.send_error("rate_limited", _("Too many messages: slow down."))
             return
         await super().receive(text_data=text_data, bytes_data=bytes_data)
 
@@ -133,7 +134,7 @@ class SessionConsumer(MemberJsonConsumer):
 
     async def chat_send(self, message: dict[str, Any]) -> None:
         if not self._within(self.chat_times, CHAT_LIMIT):
-            raise ProtocolError("rate_limited", "You are sending messages too quickly.")
+            raise ProtocolError("rate_limited", _("You are sending messages too quickly."))
         await self._apply(live.send_chat, message.get("body"))
 
     async def hand_raise(self, message: dict[str, Any]) -> None:

@@ -119,9 +119,16 @@ def is_open(occurrence: Occurrence, now: datetime.datetime | None = None) -> boo
 
 def may_join(user: User, occurrence: Occurrence | None, now=None) -> bool:
     """Registered approved members, the hub team and coordinators, while the room is open."""
-    if occurrence is None or not permissions.is_echo_session(occurrence):
+    if occurrence is None or not is_open(occurrence, now):
         return False
-    if not member_permissions.is_approved_member(user) or not is_open(occurrence, now):
+    return would_join_when_open(user, occurrence)
+
+
+def would_join_when_open(user: User, occurrence: Occurrence) -> bool:
+    """The member takes part in this session, whether or not its room is open now."""
+    if not permissions.is_echo_session(occurrence):
+        return False
+    if not member_permissions.is_approved_member(user):
         return False
     if is_room_facilitator(user, occurrence):
         return True
@@ -377,6 +384,15 @@ def _integer(value: Any, field: str) -> int:
 def join(room: Room, channel_name: str) -> PresenceInterval:
     occurrence = room.occurrence()
     _state(occurrence)
+    # Connections that stopped sending heartbeats (a crashed browser or server) end at
+    # their last heartbeat, so they leave the presence list.
+    for stale in PresenceInterval.objects.filter(
+        occurrence=occurrence,
+        left_at__isnull=True,
+        last_seen__lt=timezone.now() - HEARTBEAT_STALE,
+    ):
+        stale.left_at = stale.last_seen
+        stale.save(update_fields=["left_at"])
     interval = PresenceInterval.objects.create(
         occurrence=occurrence, member=room.user, channel_name=channel_name
     )
@@ -591,7 +607,10 @@ def end_session(room: Room) -> None:
     state = LiveState.objects.select_for_update().get_or_create(occurrence=occurrence)[0]
     state.ended_at = now
     state.save(update_fields=["ended_at"])
-    Poll.objects.filter(occurrence=occurrence, closed_at__isnull=True).update(closed_at=now)
+    still_open = list(Poll.objects.filter(occurrence=occurrence, closed_at__isnull=True))
+    Poll.objects.filter(pk__in=[poll.pk for poll in still_open]).update(closed_at=now)
+    for poll in still_open:
+        poll.closed_at = now
     close_open_intervals(occurrence, at=now)
     # Each presenter receives the recommendations made for their case.
     for case in Case.objects.filter(
@@ -600,7 +619,11 @@ def end_session(room: Room) -> None:
         recommendations_sent_at__isnull=True,
     ).distinct():
         services.send_recommendations(case, by=room.user)
-    broadcast_on_commit(occurrence.pk, [{"type": "session.ended", "ended_at": _iso(now)}])
+    broadcast_on_commit(
+        occurrence.pk,
+        [poll_event(poll) for poll in still_open]
+        + [{"type": "session.ended", "ended_at": _iso(now)}],
+    )
 
 
 # --- Attendance from the connection -------------------------------------------------------------

@@ -723,6 +723,13 @@ def live_room(request: HttpRequest, pk: int) -> HttpResponse:
 
     occurrence = live.get_session(pk)
     if not live.may_join(request.user, occurrence):
+        if occurrence is not None and live.would_join_when_open(request.user, occurrence):
+            # A participant outside the room's hours: say so on the session page.
+            messages.info(
+                request,
+                _("The live room is open from 15 minutes before the session starts until it ends."),
+            )
+            return redirect("events:occurrence", pk=occurrence.pk)
         raise Http404
     return render(
         request,

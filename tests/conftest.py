@@ -131,8 +131,21 @@ def chromium(_django_db_helper):
 
 @pytest.fixture
 def browser_page(chromium, live_daphne):
+    """A 360 px wide page on the live server. Any request to another host fails the test."""
     context = chromium.new_context(base_url=live_daphne.url, viewport={"width": 360, "height": 780})
+    outside: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(live_daphne.url) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert outside == [], f"The page requested other hosts: {outside}"

@@ -57,5 +57,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
+        # get_or_create: transactional tests flush the groups the migrations made.
         if create and extracted:
-            self.groups.set(Group.objects.filter(name__in=extracted))
+            self.groups.set([Group.objects.get_or_create(name=name)[0] for name in extracted])
