@@ -3,6 +3,7 @@ from __future__ import annotations
 import calendar as calendar_module
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -737,6 +738,7 @@ def live_room(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "occurrence": occurrence,
             "websocket_path": f"/ws/sessions/{occurrence.pk}/",
+            "time_zone": settings.NETWORK_TIME_ZONE,
             "is_facilitator": live.is_room_facilitator(request.user, occurrence),
         },
     )

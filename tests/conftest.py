@@ -130,9 +130,10 @@ def chromium(_django_db_helper):
 
 
 @pytest.fixture
-def browser_page(chromium, live_daphne):
-    """A 360 px wide page on the live server. Any request to another host fails the test."""
-    context = chromium.new_context(base_url=live_daphne.url, viewport={"width": 360, "height": 780})
+def open_page(chromium, live_daphne):
+    """Make 360 px wide pages on the live server, each in its own browser context (its own
+    cookies). Any request to another host fails the test."""
+    contexts = []
     outside: list[str] = []
 
     def guard(route):
@@ -143,9 +144,22 @@ def browser_page(chromium, live_daphne):
             outside.append(url)
             route.abort()
 
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    def make(width: int = 360):
+        context = chromium.new_context(
+            base_url=live_daphne.url, viewport={"width": width, "height": 780}
+        )
+        context.route("**/*", guard)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
     assert outside == [], f"The page requested other hosts: {outside}"
+
+
+@pytest.fixture
+def browser_page(open_page):
+    return open_page()
