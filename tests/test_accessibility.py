@@ -231,3 +231,29 @@ def test_the_scan_itself_finds_problems(browser_page):
     assert "label" in problems
     assert browser_page.evaluate(UNLABELLED_SCRIPT) == ["q"]
     assert browser_page.evaluate("document.documentElement.scrollWidth") > 360
+
+
+def test_live_room_pages(open_page):
+    from events.tests.test_live_room import build_room
+
+    room = build_room()
+    axe = Axe()
+    problems = []
+    for who, width in [("facilitator", 360), ("amy", 360), ("facilitator", 1200)]:
+        page = open_page(width)
+        sign_in(page, room[who].email)
+        path = f"/sessions/{room['occurrence'].pk}/live/"
+        page.goto(path)
+        page.locator("#live-status").get_by_text("Connected").wait_for()
+        results = axe.run(page, options=AXE_OPTIONS)
+        problems += [
+            f"{who}@{width}: {v['id']} {v['help']}" for v in results.response["violations"]
+        ]
+        levels = page.evaluate(HEADINGS_SCRIPT)
+        if levels.count(1) != 1 or any(b > a + 1 for a, b in zip(levels, levels[1:], strict=False)):
+            problems.append(f"{who}@{width}: headings {levels}")
+        if page.evaluate(UNLABELLED_SCRIPT):
+            problems.append(f"{who}@{width}: unlabelled {page.evaluate(UNLABELLED_SCRIPT)}")
+        if page.evaluate("document.documentElement.scrollWidth") > width:
+            problems.append(f"{who}@{width}: wider than the screen")
+    assert problems == []
