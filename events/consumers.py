@@ -119,17 +119,28 @@ class SessionConsumer(MemberJsonConsumer):
         return True
 
     async def _apply(self, change, *args: Any) -> None:
-        """Run a change from `events.live` in a transaction; its broadcast leaves on commit."""
+        """Run a change from `events.live` in a transaction; its broadcast leaves on commit.
+        A heartbeat that is due rides along in the same trip to the database thread."""
+        beat = self._heartbeat_due()
         try:
-            await database_sync_to_async(change)(self.room, *args)
+            await database_sync_to_async(self._change_and_beat)(change, args, beat)
         except live.LiveError as error:
             raise ProtocolError(error.code, error.message) from None
-        await self._beat()
 
-    async def _beat(self) -> None:
+    def _change_and_beat(self, change, args: tuple, beat: bool) -> None:
+        if beat:
+            live.heartbeat(self.interval_id)
+        change(self.room, *args)
+
+    def _heartbeat_due(self) -> bool:
         now = time.monotonic()
         if self.interval_id is not None and now - self.last_heartbeat >= HEARTBEAT_EVERY:
             self.last_heartbeat = now
+            return True
+        return False
+
+    async def _beat(self) -> None:
+        if self._heartbeat_due():
             await database_sync_to_async(live.heartbeat)(self.interval_id)
 
     async def chat_send(self, message: dict[str, Any]) -> None:

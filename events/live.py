@@ -203,11 +203,12 @@ def presence_event(occurrence: Occurrence, now: datetime.datetime | None = None)
         .values_list("member_id", flat=True)
         .distinct()
     )
-    people = (
+    people = list(
         User.objects.filter(pk__in=member_ids)
         .select_related("organisation")
         .order_by("full_name", "pk")
     )
+    member_permissions.prime_roles(people)
     return {
         "type": "presence",
         "people": [

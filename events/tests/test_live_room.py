@@ -627,3 +627,26 @@ def test_open_practice_session_opens_a_room_for_the_demo_accounts(capsys):
     occurrence = Case.objects.get().occurrence
     assert live.may_join(nurse, occurrence)
     assert live.is_room_facilitator(facilitator, occurrence)
+
+
+def test_presence_and_snapshot_queries_do_not_grow_with_the_room(django_assert_max_num_queries):
+    room = build_room()
+    occurrence = room["occurrence"]
+
+    def arrive(person):
+        PresenceInterval.objects.create(occurrence=occurrence, member=person, channel_name="c")
+
+    arrive(room["amy"])
+    with django_assert_max_num_queries(40) as presence_baseline:
+        live.presence_event(occurrence)
+    with django_assert_max_num_queries(60) as snapshot_baseline:
+        live.snapshot(occurrence, room["amy"])
+    for _ in range(25):
+        person = UserFactory()
+        services.register_for_occurrence(person, occurrence)
+        arrive(person)
+        live.send_chat(live.Room(occurrence.pk, person, False), "hello")
+    with django_assert_max_num_queries(len(presence_baseline.captured_queries)):
+        assert len(live.presence_event(occurrence)["people"]) == 26
+    with django_assert_max_num_queries(len(snapshot_baseline.captured_queries)):
+        live.snapshot(occurrence, room["amy"])
