@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from schedule.models import Event, Occurrence
 
 from cop_site.emails import send_templated_email_on_commit
+from cop_site.text import unique_slug
 from members import permissions as member_permissions
 from members.models import ApprovalStatus, User
 
@@ -579,7 +580,7 @@ def save_programme(
     if cycle_end < cycle_start:
         raise EventsError(_("The cycle must end after it starts."))
     if programme is None:
-        programme = EchoProgramme(slug=_unique_programme_slug(name))
+        programme = EchoProgramme(slug=unique_slug(EchoProgramme, name, "programme"))
     programme.name = name.strip()
     programme.description = description.strip()
     programme.series = series
@@ -609,16 +610,6 @@ def plan_curriculum(
         )
         count += 1
     return count
-
-
-def _unique_programme_slug(name: str) -> str:
-    from django.utils.text import slugify
-
-    base = slugify(name)[:180] or "programme"
-    slug, n = base, 2
-    while EchoProgramme.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 @transaction.atomic

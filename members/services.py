@@ -10,10 +10,10 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cop_site.emails import send_templated_email_on_commit
+from cop_site.text import unique_slug
 
 from . import permissions
 from .models import ApprovalStatus, Organisation, User
@@ -150,14 +150,6 @@ def update_profile(
     return member
 
 
-def unique_organisation_slug(name: str) -> str:
-    base = slugify(name)[:180] or "organisation"
-    slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 @transaction.atomic
 def create_organisation(
     *,
@@ -175,7 +167,7 @@ def create_organisation(
         raise PermissionDenied
     return Organisation.objects.create(
         name=name.strip(),
-        slug=unique_organisation_slug(name),
+        slug=unique_slug(Organisation, name, "organisation"),
         kind=kind,
         is_nhs=is_nhs,
         network_role=network_role,

@@ -20,9 +20,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.utils import timezone
 from websockets.asyncio.client import ClientConnection, connect
@@ -30,7 +27,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from events import services
 from events.models import EventKind
 from members import roles
-from tests.factories import UserFactory
+from tests.factories import UserFactory, session_cookie
 from tests.rig import free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -107,15 +104,6 @@ def open_echo_session(facilitator):
         hub_team=[facilitator],
     )
     return event.occurrence_set.order_by("start").first()
-
-
-def session_cookie(user) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 # --- Clients ------------------------------------------------------------------------------------

@@ -8,8 +8,6 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from cop_site.asgi import application
 from cop_site.consumers import (
@@ -20,7 +18,7 @@ from cop_site.consumers import (
     MAX_FRAME_BYTES,
 )
 from members.models import ApprovalStatus
-from tests.factories import UserFactory
+from tests.factories import UserFactory, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -29,13 +27,7 @@ ORIGIN = (b"origin", b"http://127.0.0.1")
 
 @database_sync_to_async
 def session_cookie_for(**user_fields) -> bytes:
-    user = UserFactory(**user_fields)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+    return session_cookie(UserFactory(**user_fields)).encode()
 
 
 def communicator(*headers: tuple[bytes, bytes]) -> WebsocketCommunicator:

@@ -9,9 +9,6 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from cop_site.asgi import application
@@ -32,7 +29,7 @@ from events.models import (
 from events.scheduling import Recurrence
 from members import roles
 from members.models import ApprovalStatus
-from tests.factories import UserFactory
+from tests.factories import UserFactory, session_cookie
 
 from .conftest import make_event
 
@@ -42,12 +39,7 @@ ORIGIN = (b"origin", b"http://127.0.0.1")
 
 
 def cookie_for(user) -> bytes:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+    return session_cookie(user).encode()
 
 
 def build_room(start_in=datetime.timedelta(minutes=5)):
