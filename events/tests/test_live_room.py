@@ -642,3 +642,61 @@ def test_presence_and_snapshot_queries_do_not_grow_with_the_room(django_assert_m
         assert len(live.presence_event(occurrence)["people"]) == 26
     with django_assert_max_num_queries(len(snapshot_baseline.captured_queries)):
         live.snapshot(occurrence, room["amy"])
+
+
+async def test_cases_and_polls_of_another_session_are_not_found(room):
+    def other_session():
+        from schedule.models import Occurrence
+
+        second = make_event(
+            title="Another ECHO",
+            kind=EventKind.ECHO_SESSION,
+            start=room["occurrence"].start,
+        )
+        services.create_programme(
+            name="Another ECHO",
+            slug="another-echo",
+            description="",
+            series=second,
+            cycle_start=room["occurrence"].start.date(),
+            cycle_end=room["occurrence"].start.date(),
+            hub_team=[room["facilitator"]],
+        )
+        occurrence = Occurrence.objects.get(event=second)
+        services.register_for_occurrence(room["amy"], occurrence)
+        case = services.submit_case(
+            room["amy"],
+            occurrence,
+            services.CaseData(
+                title="Elsewhere",
+                age_band="1_4",
+                condition_group="act2",
+                summary="A toddler.",
+                question="?",
+            ),
+        )
+        services.review_case(case, by=room["facilitator"], decision="accept")
+        other_room = live.Room(occurrence.pk, room["facilitator"], True)
+        live.open_poll(other_room, "Elsewhere?", ["Yes", "No"])
+        return case.pk, Poll.objects.get(occurrence=occurrence).pk
+
+    case_id, poll_id = await database_sync_to_async(other_session)()
+    fac, _ = await joined(room, "facilitator")
+    amy, _ = await joined(room, "amy")
+    await drain(fac)
+    await drain(amy)
+    for sender, frame in [
+        (fac, {"type": "case.show", "case": case_id}),
+        (fac, {"type": "agenda.set", "item": f"case:{case_id}"}),
+        (fac, {"type": "recommendation.add", "case": case_id, "body": "Wrong room"}),
+        (fac, {"type": "poll.close", "poll": poll_id}),
+        (amy, {"type": "poll.vote", "poll": poll_id, "option": 0}),
+    ]:
+        await sender.send_json_to(frame)
+        assert (await next_of(sender, "error"))["code"] == "not_found", frame
+    assert await database_sync_to_async(PollVote.objects.count)() == 0
+    assert await database_sync_to_async(Recommendation.objects.count)() == 0
+    poll = await database_sync_to_async(Poll.objects.get)(pk=poll_id)
+    assert poll.closed_at is None
+    await fac.disconnect()
+    await amy.disconnect()
