@@ -1,8 +1,9 @@
 """Drop members from live rooms when they sign out or lose their approval."""
 
 from django.contrib.auth.signals import user_logged_out
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
+from schedule.models import Occurrence
 
 from members.models import ApprovalStatus, User
 
@@ -25,3 +26,15 @@ def drop_when_no_longer_approved(
         return
     if instance.approval_status != ApprovalStatus.APPROVED or not instance.is_active:
         drop_member_on_commit(instance.pk)
+
+
+@receiver(pre_delete, sender=Occurrence)
+def load_whole_occurrences_when_deleting(sender, instance, **kwargs):
+    """Deleting a series must load its occurrences whole.
+
+    When nothing listens for an Occurrence's deletion, Django fetches the rows it
+    cascades to with only their keys. django-scheduler's `Occurrence.__init__`
+    then reads the deferred title and description, each read loads another
+    partial row, and the delete ends in a RecursionError. Listening is enough to
+    make Django load whole rows.
+    """

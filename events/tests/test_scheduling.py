@@ -133,3 +133,10 @@ def test_changing_the_series_time_keeps_registrations_and_skips_moved_sessions()
     assert third.start.astimezone(LONDON).hour == 15  # moved by hand, left alone
     starts = sorted(o.start.astimezone(LONDON) for o in event.occurrence_set.all())
     assert len(starts) == 4
+
+
+def test_a_series_with_occurrences_can_be_deleted():
+    event = monthly_echo()
+    assert Occurrence.objects.filter(event=event).count() == 6
+    event.delete()
+    assert not Occurrence.objects.exists()
