@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -360,9 +361,15 @@ class Room:
             raise LiveError("not_allowed", _("Only the session's facilitators can do that."))
 
 
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
 def _text(value: Any, field: str, limit: int = MAX_TEXT) -> str:
     if not isinstance(value, str):
         raise LiveError("invalid_field", _("“%s” must be text.") % field)
+    if _UNSTORABLE.search(value):
+        # NUL and unpaired surrogates cannot be stored as text.
+        raise LiveError("invalid_field", _("“%s” contains characters that cannot be used.") % field)
     value = value.strip()
     if not value:
         raise LiveError("invalid_field", _("“%s” cannot be empty.") % field)
@@ -376,7 +383,7 @@ def _text(value: Any, field: str, limit: int = MAX_TEXT) -> str:
 
 
 def _integer(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
         raise LiveError("invalid_field", _("“%s” must be a whole number.") % field)
     return value
 

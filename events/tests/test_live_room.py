@@ -233,6 +233,11 @@ BAD_FRAMES = [
     (json.dumps({"type": "chat.send", "body": "x" * 2001}), "invalid_field"),
     ('{"type": "poll.vote", "poll": "1", "option": 0}', "invalid_field"),
     ('{"type": "poll.vote", "poll": 999999, "option": 0}', "not_found"),
+    ('{"type": "poll.vote", "poll": 9223372036854775808, "option": 0}', "invalid_field"),
+    ('{"type": "poll.vote", "poll": -1, "option": 0}', "invalid_field"),
+    ('{"type": "poll.vote", "poll": true, "option": 0}', "invalid_field"),
+    ('{"type": "poll.vote", "poll": NaN, "option": 0}', "invalid_field"),
+    ('{"type": "poll.vote", "poll": 1.5, "option": 0}', "invalid_field"),
     ('{"type": "agenda.set", "item": "wrap_up"}', "not_allowed"),
     ('{"type": "case.show", "case": 1}', "not_allowed"),
     ('{"type": "hand.next"}', "not_allowed"),
@@ -699,4 +704,18 @@ async def test_cases_and_polls_of_another_session_are_not_found(room):
     poll = await database_sync_to_async(Poll.objects.get)(pk=poll_id)
     assert poll.closed_at is None
     await fac.disconnect()
+    await amy.disconnect()
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["nul \u0000 byte", "lone \ud800 surrogate", "\udfff", ["a list"], {"an": "object"}, None],
+)
+async def test_unstorable_or_wrong_chat_text_gets_an_error(room, body):
+    amy, _ = await joined(room, "amy")
+    await drain(amy)
+    await amy.send_to(text_data=json.dumps({"type": "chat.send", "body": body}))
+    assert (await next_of(amy, "error"))["code"] == "invalid_field"
+    await amy.send_json_to({"type": "chat.send", "body": "ok \u202e\u200b 🙂"})
+    assert (await next_of(amy, "chat.message"))["message"]["body"] == "ok \u202e\u200b 🙂"
     await amy.disconnect()
