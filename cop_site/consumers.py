@@ -4,7 +4,7 @@ Frames are JSON text objects `{"type": ..., ...}`. A consumer:
 - checks permission in `connect()` and, when it fails, accepts and at once
   closes with a code (4401 not signed in, 4403 not allowed): a close before
   the handshake completes reaches browsers only as an HTTP 403, code 1006;
-- closes with 1003 for a binary frame and 1009 for a frame over
+- closes with 4003 for a binary frame and 4009 for a frame over
   `MAX_FRAME_BYTES`;
 - answers anything else it cannot accept with an `error` frame
   `{"type": "error", "code": ..., "message": ...}` to that client only, and
@@ -16,6 +16,7 @@ Frames are JSON text objects `{"type": ..., ...}`. A consumer:
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
@@ -27,10 +28,14 @@ from members import permissions
 
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
-CLOSE_UNSUPPORTED_DATA = 1003
-CLOSE_TOO_BIG = 1009
+# Daphne only lets applications close with 1000 or 3000-4999, so the standard
+# 1003 ("unsupported data") and 1009 ("too big") are offered as 4003 and 4009.
+CLOSE_UNSUPPORTED_DATA = 4003
+CLOSE_TOO_BIG = 4009
 
 MAX_FRAME_BYTES = 16 * 1024
+
+logger = logging.getLogger(__name__)
 
 Handler = Callable[[Any, dict[str, Any]], Awaitable[None]]
 
@@ -94,6 +99,12 @@ class MemberJsonConsumer(AsyncWebsocketConsumer):
             await handler(message)
         except ProtocolError as error:
             await self.send_error(error.code, error.message)
+        except Exception:
+            # A frame must never take the connection (or the room) down with it.
+            logger.exception("Unexpected error handling a websocket frame")
+            await self.send_error(
+                "internal_error", _("Something went wrong with that message; nothing was saved.")
+            )
 
     def parse(self, text_data: str) -> dict[str, Any]:
         try:

@@ -8,6 +8,7 @@ Times carry TZID=Europe/London with its VTIMEZONE.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import unescape
 
 import icalendar
 from bleach import clean
@@ -23,7 +24,7 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def _plain(html: str) -> str:
-    return " ".join(clean(html or "", tags=set(), strip=True).split())
+    return " ".join(unescape(clean(html or "", tags=set(), strip=True)).split())
 
 
 def occurrence_uid(occurrence: Occurrence) -> str:

@@ -98,6 +98,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -572,17 +573,49 @@ def _resolve(candidates: list[tuple[int, int, str]]) -> list[tuple[int, int, str
     return kept
 
 
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
+
+
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """The text as the detectors read it, and for each of its characters the index of the
+    original character it came from.
+
+    Look-alikes cannot hide an identifier: each character is NFKC-normalised
+    (fullwidth digits become digits, odd spaces become spaces), every dash
+    becomes "-", tabs become spaces, and invisible format characters (zero-width
+    spaces, soft hyphens, direction marks) are dropped.
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if unicodedata.category(char) == "Cf":
+            continue
+        if char == "\t":
+            char = " "
+        for piece in unicodedata.normalize("NFKC", char).translate(_DASHES):
+            out.append(piece)
+            origin.append(index)
+    return "".join(out), origin
+
+
 def find_identifiers(text: str) -> list[Finding]:
     """Every stretch of `text` that looks like an identifier, sorted by start.
 
-    Findings never overlap. An empty list means the text passed.
+    Findings never overlap and their positions are in `text` as given. An empty
+    list means the text passed.
     """
     if not text:
         return []
+    normal, origin = _normalised(text)
+    if not normal:
+        return []
     candidates: list[tuple[int, int, str]] = []
     for detect in _DETECTORS:
-        detect(text, candidates)
-    return [
-        Finding(kind=kind, start=start, end=end, text=text[start:end], message=MESSAGES[kind])
-        for start, end, kind in _resolve(candidates)
-    ]
+        detect(normal, candidates)
+    findings = []
+    for start, end, kind in _resolve(candidates):
+        first, last = origin[start], origin[end - 1] + 1
+        findings.append(
+            Finding(kind=kind, start=first, end=last, text=text[first:last], message=MESSAGES[kind])
+        )
+    return findings

@@ -487,6 +487,14 @@ def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = get_occurrence_or_404(pk)
     if not permissions.can_submit_case(request.user, occurrence):
         raise Http404
+    if occurrence.cancelled or occurrence.start <= timezone.now():
+        messages.error(
+            request,
+            _("This session has been cancelled.")
+            if occurrence.cancelled
+            else _("Cases can only be submitted for sessions that have not started."),
+        )
+        return redirect("events:occurrence", pk=occurrence.pk)
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

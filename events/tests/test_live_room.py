@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cop_site.asgi import application
 from events import live, services
+from cop_site.consumers import CLOSE_TOO_BIG, CLOSE_UNSUPPORTED_DATA
 from events.consumers import CLOSE_DROPPED
 from events.models import (
     Attendance,
@@ -309,10 +310,10 @@ async def test_binary_and_oversize_frames_close_only_that_socket(room):
     amy, _ = await joined(room, "amy")
     ben, _ = await joined(room, "ben")
     await amy.send_to(bytes_data=b"\x00")
-    assert await close_code(amy) == 1003
+    assert await close_code(amy) == CLOSE_UNSUPPORTED_DATA
     ben2, _ = await joined(room, "ben")
     await ben2.send_to(text_data=json.dumps({"type": "chat.send", "body": "x" * 17000}))
-    assert await close_code(ben2) == 1009
+    assert await close_code(ben2) == CLOSE_TOO_BIG
     await drain(ben)
     fac, _ = await joined(room, "facilitator")
     await fac.send_json_to({"type": "chat.send", "body": "carry on"})

@@ -570,3 +570,27 @@ def test_realistic_20k_text_is_fast():
     assert elapsed < 1.0, f"{elapsed:.3f}s"
     assert_well_formed(text, findings)
     assert findings  # the identifying sentences mixed in are still found
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("NHS 943\u200b476\u200b5919 seen at home", "nhs_number"),
+        ("NHS 94\xad34765919", "nhs_number"),
+        ("NHS 943\u2009476\u20095919", "nhs_number"),
+        ("NHS 943\t476\t5919", "nhs_number"),
+        ("NHS \uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19", "nhs_number"),
+        ("NHS 943\u2014476\u20145919", "nhs_number"),
+        ("Mum is Mrs\u200b Jones", "name_with_title"),
+        ("Lives at LS1\u200b4AP", "postcode"),
+        ("Call 0770\u200b0 900123", "phone_number"),
+        ("DOB 12\u200b/03/2019", "date_of_birth"),
+        ("DOB 12\u201103\u20112019", "date_of_birth"),
+        ("DOB 12\u221203\u22122019", "date_of_birth"),
+    ],
+)
+def test_look_alike_and_invisible_characters_do_not_hide_identifiers(text, kind):
+    findings = find_identifiers(text)
+    assert [f.kind for f in findings] == [kind]
+    (finding,) = findings
+    assert text[finding.start : finding.end] == finding.text
