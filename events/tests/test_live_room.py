@@ -12,8 +12,8 @@ from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from cop_site.asgi import application
-from events import live, services
 from cop_site.consumers import CLOSE_TOO_BIG, CLOSE_UNSUPPORTED_DATA
+from events import live, services
 from events.consumers import CLOSE_DROPPED
 from events.models import (
     Attendance,
