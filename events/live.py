@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -371,7 +372,7 @@ def _text(value: Any, field: str, limit: int = MAX_TEXT) -> str:
         # NUL and unpaired surrogates cannot be stored as text.
         raise LiveError("invalid_field", _("“%s” contains characters that cannot be used.") % field)
     value = value.strip()
-    if not value:
+    if not value or all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
         raise LiveError("invalid_field", _("“%s” cannot be empty.") % field)
     if len(value) > limit:
         raise LiveError(

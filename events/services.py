@@ -701,9 +701,11 @@ def submit_case(member: User, occurrence: Occurrence, data: CaseData) -> Case:
 @transaction.atomic
 def update_case(case: Case, data: CaseData, *, by: User) -> Case:
     """The presenter edits a case still under review; it goes back to "submitted"."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update().select_related("occurrence").get(pk=case.pk)
     if not permissions.can_edit_case(by, case):
         raise PermissionDenied
+    if not occurrence_is_open(case.occurrence) or case.occurrence.start <= timezone.now():
+        raise CaseError(_("This session has started, so the case can no longer be changed."))
     check_case_text(data)
     case.title = data.title.strip()
     case.age_band = data.age_band

@@ -710,7 +710,16 @@ async def test_cases_and_polls_of_another_session_are_not_found(room):
 
 @pytest.mark.parametrize(
     "body",
-    ["nul \u0000 byte", "lone \ud800 surrogate", "\udfff", ["a list"], {"an": "object"}, None],
+    [
+        "nul \u0000 byte",
+        "lone \ud800 surrogate",
+        "\udfff",
+        "\u200b\u200b",
+        " \u202e ",
+        ["a list"],
+        {"an": "object"},
+        None,
+    ],
 )
 async def test_unstorable_or_wrong_chat_text_gets_an_error(room, body):
     amy, _ = await joined(room, "amy")
