@@ -335,10 +335,11 @@ def _find_dates(text: str, out: list[tuple[int, int, str]]) -> None:
 # --- Names with titles -------------------------------------------------------
 
 _TITLES = r"mrs|mr|ms|miss|mx|dr|master|professor|prof|sir|dame|reverend|revd|rev|nurse|sister"
-_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+# A name word starts with any letter here; `_name_token_ok` then insists on a capital, so
+# capitals outside Latin-1 ("Łukasz") count too. "Mr.Jones" needs no space after the dot.
 _TITLE_RE = re.compile(
     rf"(?<![\w.'’\-])(?P<title>(?i:{_TITLES}))(?![\w'’])(?P<dot>\.)?"
-    rf"(?P<names>(?:{_SP}+[{_UPPER}][\w'’.\-]*){{1,6}})"
+    rf"(?P<names>(?:(?:{_SP}+|(?<=\.)(?=[^\W\d_]))[^\W\d_][\w'’.\-]*){{1,6}})"
 )
 _TOKEN_RE = re.compile(r"\S+")
 _INITIALS_RE = re.compile(r"(?:[A-Z]\.?){1,3}")

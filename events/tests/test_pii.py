@@ -594,3 +594,11 @@ def test_look_alike_and_invisible_characters_do_not_hide_identifiers(text, kind)
     assert [f.kind for f in findings] == [kind]
     (finding,) = findings
     assert text[finding.start : finding.end] == finding.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Seen with Mr.Jones today", "Mr. Łukasz Nowak visited", "Discussed with Dr.Ødegaard"],
+)
+def test_names_without_a_space_or_beyond_latin_1_are_found(text):
+    assert [f.kind for f in find_identifiers(text)] == ["name_with_title"]
