@@ -1,0 +1,375 @@
+"""Uptake figures: how far each guideline has been read and adopted.
+
+Read-only. Every function here runs a fixed number of queries, however many
+organisations, members or acknowledgements there are: the counting is done by
+the database with grouped aggregates, and Python only arranges the rows.
+
+Definitions used throughout:
+- a *member* is an active, approved account;
+- the *audience* of a guideline is the members in the staff groups it is written for;
+- an organisation has *adopted* a guideline when its current status is "adopted"
+  or "adopted with local changes"; no recorded status means "not yet reviewed";
+- acknowledgement shares count acknowledgements of the current version only,
+  because a new version asks everyone again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import ApprovalStatus, NetworkRole, Organisation, StaffGroup, User
+
+from .models import (
+    ADOPTED_STATUSES,
+    AUDIENCES,
+    Acknowledgement,
+    Adoption,
+    AdoptionChange,
+    AdoptionStatus,
+    EndorsedVersion,
+    GuidelinePage,
+)
+
+
+@dataclass(frozen=True)
+class Share:
+    count: int
+    total: int
+
+    @property
+    def percent(self) -> int | None:
+        """Whole per cent, or None when there is nothing to divide by."""
+        if not self.total:
+            return None
+        return round(100 * self.count / self.total)
+
+
+def _members():
+    return User.objects.filter(is_active=True, approval_status=ApprovalStatus.APPROVED)
+
+
+def _london_date(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).date()
+
+
+# Organisations' adoption
+
+
+@dataclass
+class AdoptionSplit:
+    label: str
+    adopted: Share
+
+
+@dataclass
+class AdoptionSummary:
+    overall: Share
+    by_role: list[AdoptionSplit]
+    by_sector: list[AdoptionSplit]
+    by_status: list[tuple[str, int]]
+
+
+def adoption_summary(guideline: GuidelinePage) -> AdoptionSummary:
+    """Share of the network's organisations that have adopted it, split two ways."""
+    current_status = Adoption.objects.filter(
+        guideline=guideline, organisation=OuterRef("pk")
+    ).values("status")[:1]
+    rows = list(
+        Organisation.objects.annotate(status=Subquery(current_status))
+        .values("network_role", "is_nhs", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return _summarise_adoption(rows)
+
+
+def _summarise_adoption(rows: list[dict]) -> AdoptionSummary:
+    def share(predicate) -> Share:
+        total = sum(row["n"] for row in rows if predicate(row))
+        adopted = sum(
+            row["n"] for row in rows if predicate(row) and row["status"] in ADOPTED_STATUSES
+        )
+        return Share(adopted, total)
+
+    by_role = [
+        AdoptionSplit(label, share(lambda row, role=role: row["network_role"] == role))
+        for role, label in NetworkRole.choices
+    ]
+    by_sector = [
+        AdoptionSplit(_("NHS"), share(lambda row: row["is_nhs"])),
+        AdoptionSplit(_("Non-NHS"), share(lambda row: not row["is_nhs"])),
+    ]
+    status_counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        status_counts[row["status"] or AdoptionStatus.NOT_REVIEWED] += row["n"]
+    by_status = [(label, status_counts[value]) for value, label in AdoptionStatus.choices]
+    return AdoptionSummary(share(lambda row: True), by_role, by_sector, by_status)
+
+
+# Acknowledgements
+
+
+@dataclass
+class StaffGroupRow:
+    staff_group: str
+    label: str
+    in_audience: bool
+    acknowledged: Share
+
+
+def acknowledgements_by_staff_group(
+    guideline: GuidelinePage, version: EndorsedVersion | None
+) -> list[StaffGroupRow]:
+    version_id = version.pk if version else None
+    counts = {
+        row["staff_group"]: row
+        for row in _members()
+        .values("staff_group")
+        .annotate(
+            members=Count("pk", distinct=True),
+            acknowledged=Count(
+                "guideline_acknowledgements",
+                filter=Q(guideline_acknowledgements__version_id=version_id),
+                distinct=True,
+            ),
+        )
+        .order_by()
+    }
+    audience = set(guideline.audience_groups)
+    return [
+        StaffGroupRow(
+            staff_group=value,
+            label=label,
+            in_audience=value in audience,
+            acknowledged=Share(
+                counts.get(value, {}).get("acknowledged", 0),
+                counts.get(value, {}).get("members", 0),
+            ),
+        )
+        for value, label in StaffGroup.choices
+    ]
+
+
+@dataclass
+class OrganisationRow:
+    organisation: Organisation
+    acknowledged: Share
+    status: str
+    status_label: str
+    reason: str
+    updated_at: datetime.datetime | None
+
+
+def organisation_rows(
+    guideline: GuidelinePage, version: EndorsedVersion | None
+) -> list[OrganisationRow]:
+    """One row per organisation: its members' acknowledgements and its adoption status."""
+    version_id = version.pk if version else None
+    approved = Q(members__is_active=True, members__approval_status=ApprovalStatus.APPROVED)
+    adoption = Adoption.objects.filter(guideline=guideline, organisation=OuterRef("pk"))
+    organisations = (
+        Organisation.objects.annotate(
+            member_total=Count("members", filter=approved, distinct=True),
+            acknowledged_total=Count(
+                "members",
+                filter=approved & Q(members__guideline_acknowledgements__version_id=version_id),
+                distinct=True,
+            ),
+            adoption_status=Subquery(adoption.values("status")[:1]),
+            adoption_reason=Subquery(adoption.values("reason")[:1]),
+            adoption_updated_at=Subquery(adoption.values("updated_at")[:1]),
+        )
+        .select_related("hub")
+        .order_by("name")
+    )
+    labels = dict(AdoptionStatus.choices)
+    return [
+        OrganisationRow(
+            organisation=organisation,
+            acknowledged=Share(organisation.acknowledged_total, organisation.member_total),
+            status=organisation.adoption_status or AdoptionStatus.NOT_REVIEWED,
+            status_label=labels[organisation.adoption_status or AdoptionStatus.NOT_REVIEWED],
+            reason=organisation.adoption_reason or "",
+            updated_at=organisation.adoption_updated_at,
+        )
+        for organisation in organisations
+    ]
+
+
+# The timeline since first endorsement
+
+
+@dataclass
+class TimelineRow:
+    date: datetime.date
+    version: int
+    acknowledged: int
+    adopted: int
+    events: list[str] = field(default_factory=list)
+
+
+def timeline(
+    guideline: GuidelinePage, today: datetime.date | None = None
+) -> tuple[list[TimelineRow], list[EndorsedVersion]]:
+    """A row for every day something changed, from the first endorsement to today.
+
+    `acknowledged` is the number of members who had acknowledged the version in
+    force that day (it starts again from nought with each new version);
+    `adopted` is the number of organisations whose status that day was adopted.
+    """
+    today = today or timezone.localdate()
+    versions = list(guideline.endorsed_versions.order_by("number"))
+    if not versions:
+        return [], []
+    tz = ZoneInfo(settings.TIME_ZONE)
+    ack_counts = (
+        Acknowledgement.objects.filter(guideline=guideline)
+        .annotate(day=TruncDate("acknowledged_at", tzinfo=tz))
+        .values("day", "version_id")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    changes = (
+        AdoptionChange.objects.filter(adoption__guideline=guideline)
+        .values_list("adoption__organisation_id", "status", "changed_at")
+        .order_by("changed_at", "pk")
+    )
+    version_starts = {_london_date(v.endorsed_at): v for v in versions}
+    acks_by_day: dict[datetime.date, dict[int, int]] = defaultdict(dict)
+    for row in ack_counts:
+        acks_by_day[row["day"]][row["version_id"]] = row["n"]
+    adoption_by_day: dict[datetime.date, list[tuple[int, str]]] = defaultdict(list)
+    for organisation_id, status, changed_at in changes:
+        adoption_by_day[_london_date(changed_at)].append((organisation_id, status))
+
+    start = min(version_starts)
+    end = max(today, start)
+    # Anything recorded before the first endorsement counts from its first day.
+    for day in sorted(adoption_by_day):
+        if day < start:
+            adoption_by_day[start] = adoption_by_day.pop(day) + adoption_by_day[start]
+    for day in sorted(acks_by_day):
+        if day < start:
+            for version_id, n in acks_by_day.pop(day).items():
+                acks_by_day[start][version_id] = acks_by_day[start].get(version_id, 0) + n
+    days = sorted(
+        day for day in {*version_starts, *acks_by_day, *adoption_by_day, end} if day <= end
+    )
+
+    rows: list[TimelineRow] = []
+    current = versions[0]
+    acknowledged: dict[int, int] = defaultdict(int)
+    statuses: dict[int, str] = {}
+    for day in days:
+        events = []
+        if day in version_starts:
+            current = version_starts[day]
+            events.append(str(_("Version %(number)s endorsed") % {"number": current.number}))
+        for version_id, n in acks_by_day.get(day, {}).items():
+            acknowledged[version_id] += n
+        for organisation_id, status in adoption_by_day.get(day, []):
+            statuses[organisation_id] = status
+        rows.append(
+            TimelineRow(
+                date=day,
+                version=current.number,
+                acknowledged=acknowledged[current.pk],
+                adopted=sum(1 for status in statuses.values() if status in ADOPTED_STATUSES),
+                events=events,
+            )
+        )
+    return rows, versions
+
+
+# The overview of every guideline
+
+
+@dataclass
+class OverviewRow:
+    guideline: GuidelinePage
+    version: int | None
+    endorsed_at: datetime.datetime | None
+    first_endorsed_at: datetime.datetime | None
+    days_since_endorsement: int | None
+    adopted: Share
+    acknowledged: Share
+    overdue: bool
+    due_soon: bool
+
+
+def overview(guidelines: Iterable[GuidelinePage] | None = None) -> list[OverviewRow]:
+    """Every live guideline with its headline uptake figures."""
+    latest = EndorsedVersion.objects.filter(guideline=OuterRef("pk")).order_by("-number")
+    queryset = (
+        GuidelinePage.objects.live()
+        .annotate(
+            current_version_id=Subquery(latest.values("pk")[:1]),
+            current_number=Subquery(latest.values("number")[:1]),
+            current_endorsed_at=Subquery(latest.values("endorsed_at")[:1]),
+            first_endorsed_at=Min("endorsed_versions__endorsed_at"),
+            adopted_count=Coalesce(
+                Subquery(
+                    Adoption.objects.filter(guideline=OuterRef("pk"), status__in=ADOPTED_STATUSES)
+                    .values("guideline")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+        )
+        .order_by("title")
+    )
+    if guidelines is not None:
+        queryset = queryset.filter(pk__in=[page.pk for page in guidelines])
+    pages = list(queryset)
+    organisation_total = Organisation.objects.count()
+    members_by_group = dict(
+        _members().values("staff_group").annotate(n=Count("pk")).values_list("staff_group", "n")
+    )
+    acks: dict[tuple[int, str], int] = {
+        (row["version_id"], row["user__staff_group"]): row["n"]
+        for row in Acknowledgement.objects.filter(
+            version_id__in=[page.current_version_id for page in pages if page.current_version_id],
+            user__is_active=True,
+            user__approval_status=ApprovalStatus.APPROVED,
+        )
+        .values("version_id", "user__staff_group")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    today = timezone.localdate()
+    rows = []
+    for page in pages:
+        audience = page.audience_groups or [group for group, _field, _label in AUDIENCES]
+        rows.append(
+            OverviewRow(
+                guideline=page,
+                version=page.current_number,
+                endorsed_at=page.current_endorsed_at,
+                first_endorsed_at=page.first_endorsed_at,
+                days_since_endorsement=(
+                    (today - _london_date(page.current_endorsed_at)).days
+                    if page.current_endorsed_at
+                    else None
+                ),
+                adopted=Share(page.adopted_count, organisation_total),
+                acknowledged=Share(
+                    sum(acks.get((page.current_version_id, group), 0) for group in audience),
+                    sum(members_by_group.get(group, 0) for group in audience),
+                ),
+                overdue=page.is_review_overdue(today),
+                due_soon=page.is_review_due_soon(today),
+            )
+        )
+    return rows
