@@ -3,23 +3,30 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from members import permissions
 
-# The main navigation, in order. A section appears once its app provides the URL.
+# The main navigation, in order: a URL name, or the dotted path of a function returning
+# the URL of a Wagtail page (or None). A section appears once its app provides it.
 MAIN_NAVIGATION = [
     (_("Sessions"), "events:calendar"),
     (_("Learning"), "learning:index"),
-    (_("Guidelines"), "guidelines:index"),
+    (_("Guidelines"), "guidelines.services.guideline_index_url"),
     (_("Forums"), "forums:index"),
     (_("Search"), "search:search"),
 ]
 
 
-def _resolvable(url_name: str) -> str | None:
+def _resolvable(target: str) -> str | None:
+    if ":" not in target:
+        try:
+            return import_string(target)()
+        except ImportError:
+            return None
     try:
-        return reverse(url_name)
+        return reverse(target)
     except NoReverseMatch:
         return None
 

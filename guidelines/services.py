@@ -333,3 +333,9 @@ def send_review_reminders(today: datetime.date | None = None) -> int:
 
 def guideline_index() -> GuidelineIndexPage | None:
     return GuidelineIndexPage.objects.live().first()
+
+
+def guideline_index_url() -> str | None:
+    """The address of the list of guidelines, for the main navigation."""
+    index = GuidelineIndexPage.objects.live().first()
+    return index.url if index is not None else None

@@ -122,6 +122,12 @@ WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_I18N_ENABLED = False
+# Guidelines are published only by the "Guideline endorsement" workflow; an edit made
+# during review sends the draft back to the first step, so the endorsed text is the
+# text every step approved.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "guidelines.workflows.publish_workflow_state"
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 
 DEFAULT_FROM_EMAIL = "Network Commons <coordinator@network-commons.example>"
 COORDINATOR_EMAIL = "coordinator@network-commons.example"
