@@ -250,6 +250,8 @@ def _timeline_chart(page: GuidelinePage, rows, versions):
         ],
         step=True,
         y_label=_("Number"),
+        # Narrower than the default so the labels stay legible when a phone scales it down.
+        width=480,
     )
 
 

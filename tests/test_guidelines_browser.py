@@ -170,6 +170,7 @@ def test_coordinator_reports(browser_page, network):
     problems = [p for path in paths for p in check_page(browser_page, path, axe)]
     assert problems == []
     browser_page.goto(network["pages"][1].url + "uptake/")
-    chart = browser_page.locator("svg[role=img]")
+    chart = browser_page.locator("svg.nc-chart__svg")
     assert chart.count() == 1
-    assert "Uptake of" in chart.get_attribute("aria-labelledby") or chart.locator("title").count()
+    title_id = chart.get_attribute("aria-labelledby").split()[0]
+    assert browser_page.locator(f"#{title_id}").text_content().startswith("Uptake of Guideline 2")
