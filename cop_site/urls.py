@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("members/", include("members.urls")),
     path("events/", include("events.urls")),
+    path("certificates/", include("learning.urls")),
     path("sessions/<int:pk>/live/", events_views.live_room, name="live_room"),
     path("sessions/<int:pk>/transcript.txt", events_views.transcript, name="live_transcript"),
 ]

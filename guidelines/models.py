@@ -119,7 +119,7 @@ class GuidelineIndexPage(RoutablePageMixin, Page):
 
         return views.uptake_overview(request, self)
 
-    @path("uptake.csv")
+    @path("uptake/csv/")
     def uptake_overview_csv(self, request: HttpRequest):
         from . import views
 
@@ -131,7 +131,7 @@ class GuidelineIndexPage(RoutablePageMixin, Page):
 
         return views.review_due(request, self)
 
-    @path("review-due.csv")
+    @path("review-due/csv/")
     def review_due_csv(self, request: HttpRequest):
         from . import views
 
@@ -290,7 +290,7 @@ class GuidelinePage(RoutablePageMixin, Page):
 
         return views.uptake(request, self)
 
-    @path("uptake/<slug:table>.csv")
+    @path("uptake/<slug:table>/csv/")
     def uptake_csv(self, request: HttpRequest, table: str):
         from . import views
 

@@ -1,3 +1,5 @@
+"""Learning tracks, modules and quizzes, study days, progress, certificates and CPD."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -7,7 +7,8 @@ the endorsement.
 """
 
 from django.db import migrations
-from django.utils import timezone
+
+from cop_site.pagetree import add_section_page
 
 WORKFLOW_NAME = "Guideline endorsement"
 STEPS = [
@@ -21,70 +22,12 @@ INTRO = (
     "and when it is due for review. Let us know you have read the current version, "
     "and organisation leads can record whether their organisation has adopted it.</p>"
 )
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-STEPLEN = 4
-
-
-def next_child_path(Page, parent):
-    last = (
-        Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
-        .order_by("-path")
-        .values_list("path", flat=True)
-        .first()
-    )
-    if last is None:
-        return parent.path + "0001"
-    number = 0
-    for char in last[-STEPLEN:]:
-        number = number * len(ALPHABET) + ALPHABET.index(char)
-    number += 1
-    digits = ""
-    while number:
-        number, remainder = divmod(number, len(ALPHABET))
-        digits = ALPHABET[remainder] + digits
-    return parent.path + digits.rjust(STEPLEN, "0")
 
 
 def create_index_page(apps):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Page = apps.get_model("wagtailcore", "Page")
-    GuidelineIndexPage = apps.get_model("guidelines", "GuidelineIndexPage")
-    home = Page.objects.filter(depth=2, content_type__app_label="cop_site").order_by("path").first()
-    if home is None:
-        return None
-    existing = GuidelineIndexPage.objects.first()
-    if existing is not None:
-        return existing
-    slug = INDEX_SLUG
-    siblings = set(
-        Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).values_list(
-            "slug", flat=True
-        )
+    return add_section_page(
+        apps, "guidelines", "GuidelineIndexPage", slug=INDEX_SLUG, title="Guidelines", intro=INTRO
     )
-    if slug in siblings:
-        slug = "endorsed-guidelines"
-    content_type, _ = ContentType.objects.get_or_create(
-        app_label="guidelines", model="guidelineindexpage"
-    )
-    now = timezone.now()
-    index = GuidelineIndexPage.objects.create(
-        title="Guidelines",
-        draft_title="Guidelines",
-        slug=slug,
-        content_type=content_type,
-        path=next_child_path(Page, home),
-        depth=home.depth + 1,
-        numchild=0,
-        url_path=f"{home.url_path}{slug}/",
-        locale_id=home.locale_id,
-        live=True,
-        show_in_menus=False,
-        first_published_at=now,
-        last_published_at=now,
-        intro=INTRO,
-    )
-    Page.objects.filter(pk=home.pk).update(numchild=home.numchild + 1)
-    return index
 
 
 def create_workflow(apps, schema_editor):

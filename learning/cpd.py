@@ -1,0 +1,175 @@
+"""The CPD record: every learning activity in a period, against NMC revalidation.
+
+Modules completed here count as non-participatory learning, at their estimated
+length. Live ECHO sessions, study days, the conference and webinars count as
+participatory learning, at the minutes the member actually attended (from the
+events app's attendance record). A completed track is listed, but its hours are
+its modules' hours, so it adds none of its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from events import services as events_services
+from events.models import EventKind
+from members.models import User
+
+from .models import Certificate, CertificateKind, ModuleProgress
+
+NMC_TOTAL_HOURS = Decimal(35)
+NMC_PARTICIPATORY_HOURS = Decimal(20)
+NMC_PERIOD_YEARS = 3
+
+PARTICIPATORY_KINDS = {
+    EventKind.ECHO_SESSION: _("ECHO session"),
+    EventKind.STUDY_DAY: _("Study day"),
+    EventKind.CONFERENCE: _("Conference"),
+    EventKind.WEBINAR: _("Webinar"),
+}
+MODULE = "module"
+TRACK = "track"
+TYPE_LABELS = {MODULE: _("Module"), TRACK: _("Learning track"), **PARTICIPATORY_KINDS}
+
+
+@dataclass(frozen=True)
+class Activity:
+    date: datetime.date
+    title: str
+    type: str
+    hours: Decimal
+    participatory: bool
+    detail: str = ""
+
+    @property
+    def type_label(self) -> str:
+        return str(TYPE_LABELS.get(self.type, self.type))
+
+
+@dataclass(frozen=True)
+class TypeTotal:
+    type: str
+    label: str
+    count: int
+    hours: Decimal
+    participatory: bool
+
+
+@dataclass(frozen=True)
+class CpdRecord:
+    start: datetime.date
+    end: datetime.date
+    activities: list[Activity]
+    totals: list[TypeTotal]
+    total_hours: Decimal
+    participatory_hours: Decimal
+    non_participatory_hours: Decimal
+
+    @property
+    def total_met(self) -> bool:
+        return self.total_hours >= NMC_TOTAL_HOURS
+
+    @property
+    def participatory_met(self) -> bool:
+        return self.participatory_hours >= NMC_PARTICIPATORY_HOURS
+
+    @property
+    def total_percent(self) -> int:
+        return min(100, round(100 * self.total_hours / NMC_TOTAL_HOURS))
+
+    @property
+    def participatory_percent(self) -> int:
+        return min(100, round(100 * self.participatory_hours / NMC_PARTICIPATORY_HOURS))
+
+
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+
+
+def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The three years up to today, which NMC revalidation looks back over."""
+    try:
+        start = today.replace(year=today.year - NMC_PERIOD_YEARS)
+    except ValueError:  # 29 February
+        start = today.replace(year=today.year - NMC_PERIOD_YEARS, day=28)
+    return start + datetime.timedelta(days=1), today
+
+
+def cpd_record(user: User, start: datetime.date, end: datetime.date) -> CpdRecord:
+    """Activities dated from `start` to `end` inclusive (Europe/London days)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    since = datetime.datetime.combine(start, datetime.time(), tzinfo=zone)
+    until = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+    )
+    activities: list[Activity] = []
+    for progress in ModuleProgress.objects.filter(
+        user=user, completed_at__gte=since, completed_at__lt=until
+    ).select_related("module", "track"):
+        activities.append(
+            Activity(
+                date=progress.completed_at.astimezone(zone).date(),
+                title=progress.module.title,
+                type=MODULE,
+                hours=_hours(progress.module.estimated_minutes),
+                participatory=False,
+                detail=progress.track.title if progress.track else "",
+            )
+        )
+    for certificate in Certificate.objects.filter(
+        user=user, kind=CertificateKind.TRACK, issued_at__gte=since, issued_at__lt=until
+    ):
+        activities.append(
+            Activity(
+                date=certificate.issued_at.astimezone(zone).date(),
+                title=certificate.title,
+                type=TRACK,
+                hours=Decimal("0.00"),
+                participatory=False,
+                detail=str(_("Track completed; its hours are counted by its modules.")),
+            )
+        )
+    for record in events_services.attendance_records(user, since=since, until=until):
+        if record.kind not in PARTICIPATORY_KINDS:
+            continue
+        activities.append(
+            Activity(
+                date=record.start.astimezone(zone).date(),
+                title=record.title,
+                type=record.kind,
+                hours=_hours(record.minutes),
+                participatory=True,
+                detail=str(_("%(minutes)s minutes attended") % {"minutes": record.minutes}),
+            )
+        )
+    activities.sort(key=lambda activity: (activity.date, activity.title))
+    totals = []
+    for type_code, label in TYPE_LABELS.items():
+        of_type = [activity for activity in activities if activity.type == type_code]
+        if of_type:
+            totals.append(
+                TypeTotal(
+                    type=type_code,
+                    label=str(label),
+                    count=len(of_type),
+                    hours=sum((activity.hours for activity in of_type), Decimal(0)),
+                    participatory=of_type[0].participatory,
+                )
+            )
+    participatory = sum((a.hours for a in activities if a.participatory), Decimal(0))
+    non_participatory = sum((a.hours for a in activities if not a.participatory), Decimal(0))
+    return CpdRecord(
+        start=start,
+        end=end,
+        activities=activities,
+        totals=totals,
+        total_hours=participatory + non_participatory,
+        participatory_hours=participatory,
+        non_participatory_hours=non_participatory,
+    )

@@ -1,0 +1,360 @@
+"""Every change to learning records, as verbs: visiting and reading modules, quizzes,
+completion and certificates. Read-only summaries (progress, the CPD record) are in
+`progress.py` and `cpd.py`."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events import services as events_services
+from events.models import Attendance, EchoProgramme
+from members import permissions as member_permissions
+from members.models import ApprovalStatus, User
+
+from .models import (
+    Certificate,
+    CertificateKind,
+    LearningIndexPage,
+    ModulePage,
+    ModuleProgress,
+    QuestionKind,
+    QuizAttempt,
+    TrackPage,
+)
+
+ECHO_CERTIFICATE_SHARE = Decimal("0.8")
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+CODE_LENGTH = 16  # 80 bits
+
+
+class LearningError(Exception):
+    """A request the rules refuse; the message is fit to show the member."""
+
+
+def _require_member(user: User) -> None:
+    if not member_permissions.is_approved_member(user):
+        raise LearningError(_("Only approved members keep a learning record."))
+
+
+def _track_of(module: ModulePage) -> TrackPage | None:
+    parent = module.get_parent()
+    return (
+        parent.specific if parent is not None and isinstance(parent.specific, TrackPage) else None
+    )
+
+
+def _progress(user: User, module: ModulePage) -> ModuleProgress:
+    progress, _created = ModuleProgress.objects.get_or_create(
+        user=user, module=module, defaults={"track": _track_of(module)}
+    )
+    return progress
+
+
+@transaction.atomic
+def record_visit(user: User, module: ModulePage) -> ModuleProgress:
+    """The member opened the module: it is now "in progress" and where they left off."""
+    _require_member(user)
+    progress = _progress(user, module)
+    ModuleProgress.objects.filter(pk=progress.pk).update(last_visited_at=timezone.now())
+    return progress
+
+
+def _complete_if_done(progress: ModuleProgress, module: ModulePage) -> bool:
+    """Mark the module complete when it is read and, if it has a quiz, passed."""
+    if progress.completed_at is not None or progress.read_at is None:
+        return False
+    if module.has_quiz and progress.passed_at is None:
+        return False
+    progress.completed_at = timezone.now()
+    progress.save(update_fields=["completed_at"])
+    return True
+
+
+@transaction.atomic
+def mark_read(user: User, module: ModulePage) -> ModuleProgress:
+    _require_member(user)
+    if not module.live:
+        raise LearningError(_("This module is not published."))
+    progress = ModuleProgress.objects.select_for_update().get(pk=_progress(user, module).pk)
+    if progress.read_at is None:
+        progress.read_at = timezone.now()
+        progress.save(update_fields=["read_at"])
+    if _complete_if_done(progress, module):
+        _issue_track_certificate_if_complete(user, progress.track)
+    return progress
+
+
+# Quizzes
+
+
+@dataclass
+class QuestionResult:
+    id: str
+    question: str
+    kind: str
+    correct: bool
+    chosen: list[str]
+    answers: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class QuizResult:
+    attempt: QuizAttempt
+    questions: list[QuestionResult]
+
+    @property
+    def passed(self) -> bool:
+        return self.attempt.passed
+
+
+def quiz_questions(module: ModulePage) -> list[dict]:
+    """The module's questions with stable ids for each question and answer."""
+    questions = []
+    for block in module.quiz:
+        if block.block_type != "question":
+            continue
+        answers = [
+            {
+                "id": child.id,
+                "text": child.value["text"],
+                "correct": bool(child.value["correct"]),
+                "feedback": child.value["feedback"],
+            }
+            for child in block.value["answers"].bound_blocks
+        ]
+        questions.append(
+            {
+                "id": block.id,
+                "question": block.value["question"],
+                "kind": block.value["kind"],
+                "answers": answers,
+            }
+        )
+    return questions
+
+
+def check_quiz_answers(
+    module: ModulePage, answers: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """Validate submitted answers against the module's own questions.
+
+    `answers` maps question id → chosen answer ids. Every question must be
+    answered; answers must belong to their question; a single-choice question
+    takes one answer; nothing may be chosen twice; ids from other modules or
+    made up are refused. Returns the answers, or raises LearningError.
+    """
+    questions = {question["id"]: question for question in quiz_questions(module)}
+    if not questions:
+        raise LearningError(_("This module has no quiz."))
+    unknown = set(answers) - set(questions)
+    if unknown:
+        raise LearningError(_("The answers include a question that is not in this module."))
+    checked: dict[str, list[str]] = {}
+    for question_id, question in questions.items():
+        chosen = list(answers.get(question_id) or [])
+        if not chosen:
+            raise LearningError(_("Answer every question."))
+        if len(set(chosen)) != len(chosen):
+            raise LearningError(_("An answer was chosen twice."))
+        if question["kind"] == QuestionKind.SINGLE and len(chosen) > 1:
+            raise LearningError(_("Choose only one answer for a single-choice question."))
+        valid = {answer["id"] for answer in question["answers"]}
+        if not set(chosen) <= valid:
+            raise LearningError(_("An answer does not belong to its question."))
+        checked[question_id] = chosen
+    return checked
+
+
+@transaction.atomic
+def submit_quiz(user: User, module: ModulePage, answers: Mapping[str, Sequence[str]]) -> QuizResult:
+    """Score an attempt on the server, record it, and complete the module if passed."""
+    _require_member(user)
+    if not module.live:
+        raise LearningError(_("This module is not published."))
+    checked = check_quiz_answers(module, answers)
+    results = []
+    for question in quiz_questions(module):
+        chosen = checked[question["id"]]
+        right = {answer["id"] for answer in question["answers"] if answer["correct"]}
+        results.append(
+            QuestionResult(
+                id=question["id"],
+                question=question["question"],
+                kind=question["kind"],
+                correct=set(chosen) == right,
+                chosen=chosen,
+                answers=question["answers"],
+            )
+        )
+    score = sum(1 for result in results if result.correct)
+    total = len(results)
+    percent = round(100 * score / total)
+    attempt = QuizAttempt.objects.create(
+        user=user,
+        module=module,
+        score=score,
+        total=total,
+        percent=percent,
+        pass_mark=module.pass_mark,
+        passed=percent >= module.pass_mark,
+        answers=checked,
+    )
+    progress = ModuleProgress.objects.select_for_update().get(pk=_progress(user, module).pk)
+    if attempt.passed and progress.passed_at is None:
+        progress.passed_at = attempt.submitted_at
+        progress.save(update_fields=["passed_at"])
+    if _complete_if_done(progress, module):
+        _issue_track_certificate_if_complete(user, progress.track)
+    return QuizResult(attempt=attempt, questions=results)
+
+
+# Certificates
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    """What a reader typed, as stored: upper case, without spaces or hyphens."""
+    return "".join(char for char in code.upper() if char.isalnum())[:64]
+
+
+def _create_certificate(**fields) -> Certificate:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(code=new_code(), **fields)
+        except IntegrityError:
+            existing = _existing_certificate(fields)
+            if existing is not None:
+                return existing
+    raise LearningError(_("Could not issue the certificate. Try again."))
+
+
+def _existing_certificate(fields: dict) -> Certificate | None:
+    lookup = {"user": fields["user"], "kind": fields["kind"]}
+    if fields["kind"] == CertificateKind.TRACK:
+        lookup["track"] = fields["track"]
+    else:
+        lookup["programme"] = fields["programme"]
+    return Certificate.objects.filter(**lookup).first()
+
+
+def track_is_complete(user: User, track: TrackPage) -> bool:
+    module_ids = list(track.modules().values_list("pk", flat=True))
+    if not module_ids:
+        return False
+    done = ModuleProgress.objects.filter(
+        user=user, module_id__in=module_ids, completed_at__isnull=False
+    ).count()
+    return done == len(module_ids)
+
+
+def _issue_track_certificate_if_complete(user: User, track: TrackPage | None) -> None:
+    if track is not None and track.live and track_is_complete(user, track):
+        issue_track_certificate(user, track)
+
+
+@transaction.atomic
+def issue_track_certificate(user: User, track: TrackPage) -> Certificate:
+    """Issue the member's certificate for a completed track; the same one if asked again."""
+    _require_member(user)
+    existing = Certificate.objects.filter(
+        user=user, track=track, kind=CertificateKind.TRACK
+    ).first()
+    if existing is not None:
+        return existing
+    if not track.live or not track_is_complete(user, track):
+        raise LearningError(_("Complete every module of the track to earn its certificate."))
+    return _create_certificate(
+        kind=CertificateKind.TRACK,
+        user=user,
+        track=track,
+        recipient_name=user.get_full_name(),
+        title=track.title,
+        level=track.get_framework_level_display(),
+        cpd_hours=track.estimated_hours,
+    )
+
+
+def issue_echo_certificates(programme: EchoProgramme, now=None) -> list[Certificate]:
+    """After a cycle ends, certify every member who attended at least 80% of its sessions."""
+    now = now or timezone.now()
+    if programme.cycle_end >= timezone.localdate(now):
+        return []
+    held = events_services.programme_sessions(programme).filter(cancelled=False, end__lte=now)
+    held_count = held.count()
+    if not held_count:
+        return []
+    attended = (
+        Attendance.objects.present()
+        .filter(occurrence__in=held, member__approval_status=ApprovalStatus.APPROVED)
+        .values("member")
+        .annotate(sessions=Count("occurrence", distinct=True))
+    )
+    issued = []
+    for row in attended:
+        if Decimal(row["sessions"]) / held_count < ECHO_CERTIFICATE_SHARE:
+            continue
+        member = User.objects.get(pk=row["member"])
+        certificate = issue_echo_certificate(member, programme, now=now)
+        if certificate is not None:
+            issued.append(certificate)
+    return issued
+
+
+@transaction.atomic
+def issue_echo_certificate(member: User, programme: EchoProgramme, now=None) -> Certificate | None:
+    """The member's certificate of participation in an ended cycle, if they attended 80%."""
+    now = now or timezone.now()
+    existing = Certificate.objects.filter(
+        user=member, programme=programme, kind=CertificateKind.ECHO_CYCLE
+    ).first()
+    if existing is not None:
+        return existing
+    if programme.cycle_end >= timezone.localdate(now):
+        return None
+    summary = events_services.cycle_summary(member, programme, now=now)
+    if not summary.held or Decimal(summary.attended) / summary.held < ECHO_CERTIFICATE_SHARE:
+        return None
+    cycle_minutes = (
+        Attendance.objects.present()
+        .filter(member=member, occurrence__in=events_services.programme_sessions(programme))
+        .aggregate(total=Sum("minutes"))["total"]
+        or 0
+    )
+    return _create_certificate(
+        kind=CertificateKind.ECHO_CYCLE,
+        user=member,
+        programme=programme,
+        recipient_name=member.get_full_name(),
+        title=programme.name,
+        level=_("ECHO cycle participation"),
+        cpd_hours=(Decimal(cycle_minutes) / 60).quantize(Decimal("0.1")),
+        detail=_("Attended %(attended)s of %(held)s sessions, %(start)s to %(end)s")
+        % {
+            "attended": summary.attended,
+            "held": summary.held,
+            "start": programme.cycle_start.strftime("%d/%m/%Y"),
+            "end": programme.cycle_end.strftime("%d/%m/%Y"),
+        },
+    )
+
+
+def learning_index() -> LearningIndexPage | None:
+    return LearningIndexPage.objects.live().first()
+
+
+def learning_index_url() -> str | None:
+    """The address of "My learning", for the main navigation."""
+    index = learning_index()
+    return index.url if index is not None else None
