@@ -14,6 +14,7 @@ from io import StringIO
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -26,6 +27,8 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, int | float):
         return value
     if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
         return value.isoformat(timespec="minutes")
     if isinstance(value, datetime.date):
         return value.isoformat()

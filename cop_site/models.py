@@ -54,7 +54,12 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("how_to_join")]
     max_count = 1
-    subpage_types = ["cop_site.StandardPage", "cop_site.NewsIndexPage"]
+    subpage_types = [
+        "cop_site.StandardPage",
+        "cop_site.NewsIndexPage",
+        "guidelines.GuidelineIndexPage",
+        "learning.LearningIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")

@@ -12,9 +12,10 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 STEPLEN = 4
 
 
-def next_child_path(Page, parent) -> str:
+def next_child_path(Model, parent) -> str:
+    """The path of a new last child of `parent` in a treebeard tree (pages, collections)."""
     last = (
-        Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        Model.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
         .order_by("-path")
         .values_list("path", flat=True)
         .first()

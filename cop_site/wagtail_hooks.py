@@ -28,3 +28,11 @@ def coordinator_panel(request):
             "title": _("Coordinator tasks"),
         },
     )
+
+
+@hooks.register("before_serve_document")
+def members_only_documents(document, request):
+    """Documents in the "Members only" collection are served to approved members only."""
+    from .documents import guard_document
+
+    return guard_document(document, request)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
@@ -83,7 +84,6 @@ class AttachmentBlock(blocks.StructBlock):
 
     class Meta:
         icon = "doc-full"
-        template = "guidelines/blocks/attachment.html"
 
 
 class GuidelineIndexPage(RoutablePageMixin, Page):
@@ -215,7 +215,7 @@ class GuidelinePage(RoutablePageMixin, Page):
             [FieldRowPanel([FieldPanel(field) for _group, field, _label in AUDIENCES])],
             heading=_("Written for"),
         ),
-        *Page.settings_panels,
+        # No publishing schedule: a guideline goes live when it is endorsed.
     ]
     search_fields = [
         *Page.search_fields,
@@ -231,6 +231,24 @@ class GuidelinePage(RoutablePageMixin, Page):
 
     def permissions_for_user(self, user) -> PagePermissionTester:
         return GuidelinePermissionTester(user, self)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.go_live_at or self.expire_at:
+            raise ValidationError(
+                _("Guidelines go live when they are endorsed; they cannot be scheduled.")
+            )
+
+    def save_revision(self, *args, overwrite_revision=None, **kwargs):
+        # Wagtail lets an editor overwrite their own latest revision in place (autosave
+        # does). A revision a reviewer has acted on must never change under them, so a
+        # new revision is saved instead, which sends the review back to its first step.
+        if (
+            overwrite_revision is not None
+            and TaskState.objects.filter(revision_id=overwrite_revision.pk).exists()
+        ):
+            overwrite_revision = None
+        return super().save_revision(*args, overwrite_revision=overwrite_revision, **kwargs)
 
     # Descriptions used by the list, the page and the reports.
 
@@ -319,6 +337,13 @@ class GuidelinePermissionTester(PagePermissionTester):
         # A copy could be published on creation; editors start a new draft instead.
         return False
 
+    def can_delete(self, ignore_bulk: bool = False) -> bool:
+        # An endorsed guideline carries the network's record of its uptake; withdraw it
+        # by unpublishing instead.
+        if self.page.pk and EndorsedVersion.objects.filter(guideline_id=self.page.pk).exists():
+            return False
+        return super().can_delete(ignore_bulk=ignore_bulk)
+
 
 class GuidelineIndexPermissionTester(PagePermissionTester):
     def can_publish_subpage(self) -> bool:
@@ -349,6 +374,7 @@ class EndorsedVersion(models.Model):
     title = models.CharField(_("title"), max_length=255)
     change_summary = models.TextField(_("what changed"), blank=True)
     review_due = models.DateField(_("review due"))
+    attachments = models.JSONField(_("attachments as endorsed"), default=list, blank=True)
     workflow_state = models.ForeignKey(
         "wagtailcore.WorkflowState",
         null=True,
@@ -520,8 +546,7 @@ class EndorsementStep(AbstractGroupApprovalTask):
         verbose_name = _("endorsement step")
         verbose_name_plural = _("endorsement steps")
 
-    def _approved_earlier_step(self, obj, user) -> bool:
-        workflow_state = getattr(obj, "current_workflow_state", None)
+    def _approved_another_step(self, workflow_state, user) -> bool:
         if workflow_state is None or not user.is_authenticated:
             return False
         return (
@@ -534,12 +559,37 @@ class EndorsementStep(AbstractGroupApprovalTask):
             .exists()
         )
 
-    def user_can_act(self, obj, user) -> bool:
+    def _may_act(self, workflow_state, user) -> bool:
+        from members.permissions import is_approved_member
+
         return (
-            user.is_active
+            is_approved_member(user)
             and self._user_in_groups(user)
-            and not self._approved_earlier_step(obj, user)
+            and not self._approved_another_step(workflow_state, user)
         )
+
+    def user_can_act(self, obj, user) -> bool:
+        return self._may_act(getattr(obj, "current_workflow_state", None), user)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # Wagtail's action view takes the page and the task state from the URL without
+        # checking they belong together, so the checks are made on the task state itself.
+        if (
+            task_state.task_id != self.pk
+            or task_state.status != TaskState.STATUS_IN_PROGRESS
+            or not self._may_act(task_state.workflow_state, user)
+        ):
+            raise PermissionDenied
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    def start(self, workflow_state, user=None):
+        # When a draft comes back after changes were asked for, Wagtail restarts at the
+        # step that asked. Every step must approve the revision that is endorsed, in
+        # order, so start at the first step that has not approved the latest revision.
+        first_pending = workflow_state.get_next_task()
+        if first_pending is not None and first_pending.pk != self.pk:
+            return first_pending.specific.start(workflow_state, user=user)
+        return super().start(workflow_state, user=user)
 
     def user_can_access_editor(self, obj, user) -> bool:
         return user.is_superuser or self._user_in_groups(user)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Revision, TaskState, WorkflowState
 
 from cop_site.emails import send_templated_email_on_commit
+from members import roles
 from members.models import Organisation, User
 
 from . import permissions
@@ -30,7 +32,6 @@ from .models import (
     AdoptionStatus,
     EndorsedVersion,
     EndorsementApproval,
-    EndorsementStep,
     GuidelineIndexPage,
     GuidelinePage,
     ReviewReminder,
@@ -58,6 +59,12 @@ def submit_for_endorsement(page: GuidelinePage, user: User) -> WorkflowState:
     """Save the page's current content as a revision and start the workflow on it."""
     if page.workflow_in_progress:
         raise GuidelineError(_("This guideline is already in review."))
+    current = page.current_workflow_state
+    if current is not None and current.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        # Resubmitted after changes were asked for: every step reviews it again, in order.
+        page.save_revision(user=user)
+        current.resume(user)
+        return current
     workflow = page.get_workflow()
     if workflow is None:
         raise GuidelineError(_("No endorsement workflow is assigned to this guideline."))
@@ -92,6 +99,56 @@ def request_changes(page: GuidelinePage, user: User, comment: str) -> TaskState:
     return _act(page, user, "reject", comment)
 
 
+REQUIRED_BODIES = (roles.CLINICAL_STEERING_GROUP, roles.EXECUTIVE_COMMITTEE)
+
+
+def current_approvals(workflow_state: WorkflowState, revision: Revision) -> list[TaskState]:
+    """The latest approval of each step given after `revision` was saved, in order.
+
+    Approvals of earlier content (a step approved, then the draft edited) do not count.
+    """
+    states = (
+        TaskState.objects.filter(
+            workflow_state=workflow_state,
+            status=TaskState.STATUS_APPROVED,
+            finished_at__gte=revision.created_at,
+        )
+        .select_related("finished_by", "task")
+        .order_by("finished_at", "pk")
+    )
+    latest: dict[int, TaskState] = {}
+    for state in states:
+        latest.pop(state.task_id, None)
+        latest[state.task_id] = state
+    return list(latest.values())
+
+
+def check_endorsement(workflow_state: WorkflowState, revision: Revision) -> list[TaskState]:
+    """Refuse to publish unless each required body approved this revision, by different people.
+
+    The workflow itself enforces this; this is the second line of defence against a
+    workflow edited in the admin (a step removed or deactivated, groups changed).
+    """
+    approvals = current_approvals(workflow_state, revision)
+    approvers: set[int] = set()
+    for body in REQUIRED_BODIES:
+        found = [
+            state
+            for state in approvals
+            if state.finished_by is not None
+            and state.finished_by_id not in approvers
+            and state.task.specific.groups.filter(name=body).exists()
+            and state.finished_by.groups.filter(name=body).exists()
+        ]
+        if not found:
+            raise PermissionDenied(
+                _("A guideline is published only when the %(body)s has approved it.")
+                % {"body": body}
+            )
+        approvers.add(found[-1].finished_by_id)
+    return approvals
+
+
 @transaction.atomic
 def record_endorsement(workflow_state: WorkflowState) -> EndorsedVersion | None:
     """Record the version the workflow has just published. Idempotent per workflow run."""
@@ -104,34 +161,28 @@ def record_endorsement(workflow_state: WorkflowState) -> EndorsedVersion | None:
     existing = EndorsedVersion.objects.filter(workflow_state=workflow_state).first()
     if existing is not None:
         return existing
-    page.refresh_from_db()
     # Lock the page row so two finishing workflows cannot take the same number.
     GuidelinePage.objects.select_for_update().filter(pk=page.pk).first()
+    revision = page.get_latest_revision()
+    endorsed = revision.as_object()
     last = page.endorsed_versions.aggregate(last=Max("number"))["last"] or 0
-    task_states = list(
-        TaskState.objects.filter(workflow_state=workflow_state, status=TaskState.STATUS_APPROVED)
-        .select_related("finished_by", "task")
-        .order_by("finished_at", "pk")
-    )
-    endorsing = [
-        state
-        for state in task_states
-        if isinstance(state.task.specific, EndorsementStep) and state.task.specific.endorsing_body
-    ]
+    approvals = current_approvals(workflow_state, revision)
+    endorsing = [state for state in approvals if state.task.specific.endorsing_body]
     endorsing_body = (
         ", ".join(group.name for group in endorsing[-1].task.specific.groups.all())
         if endorsing
-        else _("Executive committee")
+        else roles.EXECUTIVE_COMMITTEE
     )
     version = EndorsedVersion.objects.create(
         guideline=page,
         number=last + 1,
         endorsed_at=timezone.now(),
         endorsing_body=endorsing_body,
-        revision=page.live_revision or Revision.objects.filter(pk=page.latest_revision_id).first(),
-        title=page.title,
-        change_summary=page.change_summary,
-        review_due=page.review_due,
+        revision=revision,
+        title=endorsed.title,
+        change_summary=endorsed.change_summary,
+        review_due=endorsed.review_due,
+        attachments=attachment_snapshot(endorsed),
         workflow_state=workflow_state,
     )
     EndorsementApproval.objects.bulk_create(
@@ -143,9 +194,21 @@ def record_endorsement(workflow_state: WorkflowState) -> EndorsedVersion | None:
             approved_at=state.finished_at or timezone.now(),
             comment=state.comment,
         )
-        for state in task_states
+        for state in approvals
     )
     return version
+
+
+def attachment_snapshot(page: GuidelinePage) -> list[dict]:
+    """The attached documents as endorsed, so a file replaced later can be told apart."""
+    snapshot = []
+    for block in page.attachments:
+        document = block.value.get("document")
+        if document is not None:
+            snapshot.append(
+                {"id": document.pk, "title": document.title, "file_hash": document.file_hash}
+            )
+    return snapshot
 
 
 def notify_earlier_reviewers(task_state: TaskState, user: User | None) -> None:
@@ -183,8 +246,9 @@ def notify_earlier_reviewers(task_state: TaskState, user: User | None) -> None:
 def notify_author_of_approval(task_state: TaskState, user: User | None) -> None:
     """A step was approved: the author hears, with the reviewer's comment (Wagtail #7542)."""
     workflow_state = task_state.workflow_state
-    page = workflow_state.content_object.specific
-    if not isinstance(page, GuidelinePage):
+    # Read afresh: the final approval has just published it.
+    page = GuidelinePage.objects.filter(pk=workflow_state.object_id).first()
+    if page is None:
         return
     author = workflow_state.requested_by
     if author is None or not author.is_active or author.pk == getattr(user, "pk", None):
@@ -247,7 +311,7 @@ def record_adoption(
         raise GuidelineError(_("This guideline is not published."))
     if status not in AdoptionStatus.values:
         raise GuidelineError(_("Choose a valid adoption status."))
-    reason = reason.strip()
+    reason = strip_direction_controls(reason).strip()
     if len(reason) > REASON_MAX_LENGTH:
         raise GuidelineError(
             _("Keep the reason under %(max)s characters.") % {"max": REASON_MAX_LENGTH}
@@ -279,6 +343,16 @@ def record_adoption(
         changed_at=at,
     )
     return adoption
+
+
+DIRECTION_CONTROLS = dict.fromkeys(
+    [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def strip_direction_controls(text: str) -> str:
+    """Remove invisible text-direction controls, which can make a date read backwards."""
+    return text.translate(DIRECTION_CONTROLS)
 
 
 # Review dates

@@ -130,7 +130,7 @@ class StaffGroupRow:
 def acknowledgements_by_staff_group(
     guideline: GuidelinePage, version: EndorsedVersion | None
 ) -> list[StaffGroupRow]:
-    version_id = version.pk if version else None
+    version_id = version.pk if version else -1
     counts = {
         row["staff_group"]: row
         for row in _members()
@@ -174,7 +174,8 @@ def organisation_rows(
     guideline: GuidelinePage, version: EndorsedVersion | None
 ) -> list[OrganisationRow]:
     """One row per organisation: its members' acknowledgements and its adoption status."""
-    version_id = version.pk if version else None
+    # With no version nobody can have read it; -1 matches no acknowledgement.
+    version_id = version.pk if version else -1
     approved = Q(members__is_active=True, members__approval_status=ApprovalStatus.APPROVED)
     adoption = Adoption.objects.filter(guideline=guideline, organisation=OuterRef("pk"))
     organisations = (
@@ -233,7 +234,11 @@ def timeline(
         return [], []
     tz = ZoneInfo(settings.TIME_ZONE)
     ack_counts = (
-        Acknowledgement.objects.filter(guideline=guideline)
+        Acknowledgement.objects.filter(
+            guideline=guideline,
+            user__is_active=True,
+            user__approval_status=ApprovalStatus.APPROVED,
+        )
         .annotate(day=TruncDate("acknowledged_at", tzinfo=tz))
         .values("day", "version_id")
         .annotate(n=Count("pk"))

@@ -121,6 +121,7 @@ def guideline_context(request: HttpRequest, page: GuidelinePage) -> dict:
         ],
         "can_view_uptake": permissions.can_view_uptake(user),
         "is_member": member_permissions.is_approved_member(user),
+        "attachments": _attachments(page, current),
     }
     if context["is_member"] and current is not None:
         acknowledged = set(
@@ -141,6 +142,24 @@ def guideline_context(request: HttpRequest, page: GuidelinePage) -> dict:
             for organisation in user.led_organisations.order_by("name")
         ]
     return context
+
+
+def _attachments(page: GuidelinePage, current: EndorsedVersion | None) -> list[dict]:
+    """The page's documents, each marked if its file differs from the one endorsed."""
+    endorsed = {item["id"]: item["file_hash"] for item in (current.attachments if current else [])}
+    attachments = []
+    for block in page.attachments:
+        document = block.value.get("document")
+        if document is None:
+            continue
+        attachments.append(
+            {
+                "document": document,
+                "description": block.value.get("description", ""),
+                "changed": current is not None and endorsed.get(document.pk) != document.file_hash,
+            }
+        )
+    return attachments
 
 
 @member_required

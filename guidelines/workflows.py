@@ -15,9 +15,12 @@ def publish_workflow_state(workflow_state, user=None) -> None:
     """
     # Imported here: Wagtail reads this setting while its own models are loading.
     from .models import GuidelinePage
+    from .services import check_endorsement
 
     content_object = workflow_state.content_object
     if isinstance(content_object.specific, GuidelinePage):
-        content_object.get_latest_revision().publish(user=user, skip_permission_checks=True)
+        revision = content_object.get_latest_revision()
+        check_endorsement(workflow_state, revision)
+        revision.publish(user=user, skip_permission_checks=True)
         return
     wagtail_publish_workflow_state(workflow_state, user=user)
