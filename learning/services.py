@@ -209,7 +209,7 @@ def submit_quiz(user: User, module: ModulePage, answers: Mapping[str, Sequence[s
     )
     progress = ModuleProgress.objects.select_for_update().get(pk=_progress(user, module).pk)
     if attempt.passed and progress.passed_at is None:
-        progress.passed_at = attempt.submitted_at
+        progress.passed_at = timezone.now()
         progress.save(update_fields=["passed_at"])
     if _complete_if_done(progress, module):
         _issue_track_certificate_if_complete(user, progress.track)
@@ -316,6 +316,8 @@ def issue_echo_certificates(programme: EchoProgramme, now=None) -> list[Certific
 def issue_echo_certificate(member: User, programme: EchoProgramme, now=None) -> Certificate | None:
     """The member's certificate of participation in an ended cycle, if they attended 80%."""
     now = now or timezone.now()
+    if not member_permissions.is_approved_member(member):
+        return None
     existing = Certificate.objects.filter(
         user=member, programme=programme, kind=CertificateKind.ECHO_CYCLE
     ).first()

@@ -1,16 +1,29 @@
 """Fixtures for learning tests: the index from the data migration, a track with modules
-and quizzes built as editors would, and members of each staff group."""
+and quizzes built as editors would, members of each staff group, and attended sessions
+built through the events services."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
+from wagtail.coreutils import get_dummy_request
+from wagtail.test.utils import WagtailPageTestCase
 
+from events import services as events_services
+from events.models import AttendanceStatus, EchoProgramme, EventKind
+from events.scheduling import Recurrence
+from events.tests.conftest import LONDON, first_occurrence, london, make_event, soon
+from learning import services
 from learning.models import LearningIndexPage, ModulePage, TrackPage
 from members.models import StaffGroup
 from tests.factories import UserFactory
+
+__all__ = ["LONDON", "first_occurrence", "london", "make_event", "soon"]
 
 
 def question(text: str, answers: list[tuple[str, bool]], kind: str = "single") -> dict:
@@ -43,9 +56,20 @@ QUIZ = [
         kind="multiple",
     ),
 ]
+# The indexes of the right answers to QUIZ, question by question.
+QUIZ_RIGHT = ([1], [0, 1])
+
+
+def yes_no_quiz(count: int) -> list[dict]:
+    """`count` single-choice questions whose first answer ("Yes") is right."""
+    return [
+        question(f"Statement {n} is true?", [("Yes", True), ("No", False)]) for n in range(count)
+    ]
 
 
 def make_track(index: LearningIndexPage, **fields) -> TrackPage:
+    """A live track under the index. Pages are added live rather than published through a
+    revision: a quarter of the queries, and nothing in `learning` reads revisions."""
     values = {
         "title": "What children's palliative care is",
         "slug": "what-it-is",
@@ -59,9 +83,8 @@ def make_track(index: LearningIndexPage, **fields) -> TrackPage:
         "estimated_hours": Decimal("1.5"),
     }
     values.update(fields)
-    track = TrackPage(**values)
+    track = TrackPage(live=True, **values)
     index.add_child(instance=track)
-    track.save_revision().publish()
     return TrackPage.objects.get(pk=track.pk)
 
 
@@ -77,10 +100,96 @@ def make_module(track: TrackPage, slug: str, quiz=None, **fields) -> ModulePage:
         "pass_mark": 80,
     }
     values.update(fields)
-    module = ModulePage(**values)
+    module = ModulePage(live=True, **values)
     track.add_child(instance=module)
-    module.save_revision().publish()
     return ModulePage.objects.get(pk=module.pk)
+
+
+def pick(module: ModulePage, *choices: Sequence[int]) -> dict[str, list[str]]:
+    """Answers to the module's quiz: for each question in turn, the indexes chosen."""
+    questions = services.quiz_questions(module)
+    return {
+        q["id"]: [q["answers"][index]["id"] for index in chosen]
+        for q, chosen in zip(questions, choices, strict=True)
+    }
+
+
+def right_answers(module: ModulePage) -> dict[str, list[str]]:
+    return {
+        q["id"]: [a["id"] for a in q["answers"] if a["correct"]]
+        for q in services.quiz_questions(module)
+    }
+
+
+def form_data(answers: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Answers as the quiz form posts them."""
+    return {f"q-{question_id}": chosen for question_id, chosen in answers.items()}
+
+
+def complete(user, module: ModulePage) -> None:
+    """The member reads the module and, if it has a quiz, passes it."""
+    services.mark_read(user, module)
+    if module.has_quiz:
+        services.submit_quiz(user, module, right_answers(module))
+
+
+def main_text(response) -> str:
+    """The text a reader sees in the page's main content, entities decoded, spaces folded."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    main = soup.find("main") or soup
+    return " ".join(main.get_text(" ").split())
+
+
+# Attended sessions, through the events services
+
+
+def attend(occurrence, member, *, by, minutes: int | None = None):
+    return events_services.record_attendance(
+        occurrence, member, status=AttendanceStatus.PRESENT, minutes=minutes, by=by
+    )
+
+
+def attended_event(member, *, by, kind: str, start: datetime.datetime, minutes: int, **fields):
+    """A one-off event of `kind` the member was present at for `fields['attended']` minutes
+    (the whole event unless given); returns its occurrence."""
+    attended = fields.pop("attended", None)
+    occurrence = first_occurrence(
+        make_event(title=fields.pop("title", "Session"), kind=kind, start=start, minutes=minutes)
+    )
+    attend(occurrence, member, by=by, minutes=attended)
+    return occurrence
+
+
+def ended_echo_cycle(
+    sessions: int, *, name: str = "Transition ECHO", ended_days_ago: int = 14
+) -> EchoProgramme:
+    """A weekly ECHO programme of `sessions` sessions of 60 minutes, all held, whose cycle
+    ended `ended_days_ago` days ago."""
+    first = soon(days=-(7 * (sessions - 1) + ended_days_ago))
+    last_day = first.date() + datetime.timedelta(days=7 * (sessions - 1))
+    series = make_event(
+        title=name,
+        kind=EventKind.ECHO_SESSION,
+        start=first,
+        minutes=60,
+        recurrence=Recurrence.WEEKLY,
+        repeat_until=last_day,
+    )
+    return events_services.create_programme(
+        name=name,
+        slug=name.lower().replace(" ", "-"),
+        description="Weekly case discussion.",
+        series=series,
+        cycle_start=first.date(),
+        cycle_end=last_day,
+    )
+
+
+def sessions_of(programme: EchoProgramme) -> list:
+    return list(events_services.programme_sessions(programme))
+
+
+# Fixtures
 
 
 @pytest.fixture
@@ -104,5 +213,60 @@ def quiz_module(track, reading_module) -> ModulePage:
 
 
 @pytest.fixture
+def other_quiz_module(learning_index) -> ModulePage:
+    """A module with its own quiz, in another track."""
+    other = make_track(learning_index, title="Symptoms", slug="symptoms", framework_level="core")
+    return make_module(
+        other,
+        "pain",
+        quiz=[question("Is pain common?", [("Yes", True), ("No", False)])],
+    )
+
+
+@pytest.fixture
 def nurse(db):
     return UserFactory(full_name="Nell Nurse", staff_group=StaffGroup.CLINICAL)
+
+
+@pytest.fixture
+def nurse_client(client, nurse):
+    client.force_login(nurse)
+    return client
+
+
+@pytest.fixture
+def administrator(db):
+    """A hospice administrator: non-clinical staff."""
+    return UserFactory(
+        full_name="Ada Administrator",
+        staff_group=StaffGroup.NON_CLINICAL,
+        job_title="Hospice administrator",
+    )
+
+
+@pytest.fixture
+def teacher(db):
+    """A primary-school teacher: universal-service staff."""
+    return UserFactory(
+        full_name="Tess Teacher",
+        staff_group=StaffGroup.UNIVERSAL_SERVICE,
+        job_title="Year 3 teacher",
+    )
+
+
+class PageAssertions(WagtailPageTestCase):
+    """Wagtail's page assertions (`assertCanCreateAt`, `assertCanCreate`...) for pytest
+    tests: an instance bound to pytest-django's client, never run as a test."""
+
+    __test__ = False
+
+    def runTest(self) -> None:  # pragma: no cover - unittest needs a test method
+        pass
+
+
+@pytest.fixture
+def wagtail_assert(client) -> PageAssertions:
+    helper = PageAssertions()
+    helper.client = client
+    helper.dummy_request = get_dummy_request()
+    return helper
