@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -38,12 +38,17 @@ TRACK = "track"
 TYPE_LABELS = {MODULE: _("Module"), TRACK: _("Learning track"), **PARTICIPATORY_KINDS}
 
 
+def hours(minutes: int) -> Decimal:
+    """Minutes as hours, rounded down to the hundredth, so a record never shows more than was done."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
 @dataclass(frozen=True)
 class Activity:
     date: datetime.date
     title: str
     type: str
-    hours: Decimal
+    minutes: int
     participatory: bool
     detail: str = ""
 
@@ -51,45 +56,66 @@ class Activity:
     def type_label(self) -> str:
         return str(TYPE_LABELS.get(self.type, self.type))
 
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
+
 
 @dataclass(frozen=True)
 class TypeTotal:
     type: str
     label: str
     count: int
-    hours: Decimal
+    minutes: int
     participatory: bool
+
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
 
 
 @dataclass(frozen=True)
 class CpdRecord:
+    """Sums are kept in minutes and turned into hours only for display."""
+
     start: datetime.date
     end: datetime.date
     activities: list[Activity]
     totals: list[TypeTotal]
-    total_hours: Decimal
-    participatory_hours: Decimal
-    non_participatory_hours: Decimal
+    participatory_minutes: int
+    non_participatory_minutes: int
+
+    @property
+    def total_minutes(self) -> int:
+        return self.participatory_minutes + self.non_participatory_minutes
+
+    @property
+    def total_hours(self) -> Decimal:
+        return hours(self.total_minutes)
+
+    @property
+    def participatory_hours(self) -> Decimal:
+        return hours(self.participatory_minutes)
+
+    @property
+    def non_participatory_hours(self) -> Decimal:
+        return hours(self.non_participatory_minutes)
 
     @property
     def total_met(self) -> bool:
-        return self.total_hours >= NMC_TOTAL_HOURS
+        return self.total_minutes >= NMC_TOTAL_HOURS * 60
 
     @property
     def participatory_met(self) -> bool:
-        return self.participatory_hours >= NMC_PARTICIPATORY_HOURS
+        return self.participatory_minutes >= NMC_PARTICIPATORY_HOURS * 60
 
     @property
     def total_percent(self) -> int:
-        return min(100, round(100 * self.total_hours / NMC_TOTAL_HOURS))
+        return min(100, int(100 * self.total_minutes // (NMC_TOTAL_HOURS * 60)))
 
     @property
     def participatory_percent(self) -> int:
-        return min(100, round(100 * self.participatory_hours / NMC_PARTICIPATORY_HOURS))
-
-
-def _hours(minutes: int) -> Decimal:
-    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+        return min(100, int(100 * self.participatory_minutes // (NMC_PARTICIPATORY_HOURS * 60)))
 
 
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -117,7 +143,7 @@ def cpd_record(user: User, start: datetime.date, end: datetime.date) -> CpdRecor
                 date=progress.completed_at.astimezone(zone).date(),
                 title=progress.module.title,
                 type=MODULE,
-                hours=_hours(progress.module.estimated_minutes),
+                minutes=progress.module.estimated_minutes,
                 participatory=False,
                 detail=progress.track.title if progress.track else "",
             )
@@ -130,7 +156,7 @@ def cpd_record(user: User, start: datetime.date, end: datetime.date) -> CpdRecor
                 date=certificate.issued_at.astimezone(zone).date(),
                 title=certificate.title,
                 type=TRACK,
-                hours=Decimal("0.00"),
+                minutes=0,
                 participatory=False,
                 detail=str(_("Track completed; its hours are counted by its modules.")),
             )
@@ -143,7 +169,7 @@ def cpd_record(user: User, start: datetime.date, end: datetime.date) -> CpdRecor
                 date=record.start.astimezone(zone).date(),
                 title=record.title,
                 type=record.kind,
-                hours=_hours(record.minutes),
+                minutes=record.minutes,
                 participatory=True,
                 detail=str(_("%(minutes)s minutes attended") % {"minutes": record.minutes}),
             )
@@ -158,18 +184,15 @@ def cpd_record(user: User, start: datetime.date, end: datetime.date) -> CpdRecor
                     type=type_code,
                     label=str(label),
                     count=len(of_type),
-                    hours=sum((activity.hours for activity in of_type), Decimal(0)),
+                    minutes=sum(activity.minutes for activity in of_type),
                     participatory=of_type[0].participatory,
                 )
             )
-    participatory = sum((a.hours for a in activities if a.participatory), Decimal(0))
-    non_participatory = sum((a.hours for a in activities if not a.participatory), Decimal(0))
     return CpdRecord(
         start=start,
         end=end,
         activities=activities,
         totals=totals,
-        total_hours=participatory + non_participatory,
-        participatory_hours=participatory,
-        non_participatory_hours=non_participatory,
+        participatory_minutes=sum(a.minutes for a in activities if a.participatory),
+        non_participatory_minutes=sum(a.minutes for a in activities if not a.participatory),
     )

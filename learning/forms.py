@@ -6,7 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-MAX_PERIOD_DAYS = 366 * 10
+MAX_PERIOD_YEARS = 10
+
+
+def _years_after(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 class PeriodForm(forms.Form):
@@ -25,7 +32,7 @@ class PeriodForm(forms.Form):
         if start and end:
             if start > end:
                 self.add_error("end", _("The end date must be on or after the start date."))
-            elif (end - start).days > MAX_PERIOD_DAYS:
+            elif end > _years_after(start, MAX_PERIOD_YEARS):
                 self.add_error("start", _("Choose a period of ten years or less."))
             if end > timezone.localdate() + datetime.timedelta(days=366):
                 self.add_error("end", _("Choose an end date no more than a year from now."))

@@ -196,15 +196,15 @@ def submit_quiz(user: User, module: ModulePage, answers: Mapping[str, Sequence[s
         )
     score = sum(1 for result in results if result.correct)
     total = len(results)
-    percent = round(100 * score / total)
     attempt = QuizAttempt.objects.create(
         user=user,
         module=module,
         score=score,
         total=total,
-        percent=percent,
+        # Rounded down, and the pass decided on whole numbers: 2 of 3 is not 67%.
+        percent=100 * score // total,
         pass_mark=module.pass_mark,
-        passed=percent >= module.pass_mark,
+        passed=score * 100 >= module.pass_mark * total,
         answers=checked,
     )
     progress = ModuleProgress.objects.select_for_update().get(pk=_progress(user, module).pk)
@@ -328,9 +328,10 @@ def issue_echo_certificate(member: User, programme: EchoProgramme, now=None) -> 
     summary = events_services.cycle_summary(member, programme, now=now)
     if not summary.held or Decimal(summary.attended) / summary.held < ECHO_CERTIFICATE_SHARE:
         return None
+    held = events_services.programme_sessions(programme).filter(cancelled=False, end__lte=now)
     cycle_minutes = (
         Attendance.objects.present()
-        .filter(member=member, occurrence__in=events_services.programme_sessions(programme))
+        .filter(member=member, occurrence__in=held)
         .aggregate(total=Sum("minutes"))["total"]
         or 0
     )

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cop_site.csvexport import csv_response
-from events.models import EchoProgramme
 from members import permissions as member_permissions
 from members.decorators import member_required
 
@@ -23,6 +22,7 @@ from .models import (
     Certificate,
     LearningIndexPage,
     ModulePage,
+    ModuleProgress,
     QuizAttempt,
     StudyDayPage,
     TrackPage,
@@ -49,22 +49,12 @@ def _live_tracks(index: LearningIndexPage | None = None) -> list[TrackPage]:
     return list(tracks.order_by("path"))
 
 
-def _ended_programmes_attended(user):
-    today = timezone.localdate()
-    return EchoProgramme.objects.filter(
-        cycle_end__lt=today,
-        series__occurrence__attendance__member=user,
-    ).distinct()
-
-
 def my_learning_context(request: HttpRequest, index: LearningIndexPage) -> dict:
     user = request.user
     tracks = _live_tracks(index)
     study_days = list(StudyDayPage.objects.child_of(index).live().public().order_by("-pk")[:5])
     if not member_permissions.is_approved_member(user):
         return {"tracks": track_progress(None, tracks), "study_days": study_days}
-    for programme in _ended_programmes_attended(user):
-        services.issue_echo_certificate(user, programme)
     return {
         "sections": my_learning_sections(user, tracks),
         "certificates": list(Certificate.objects.filter(user=user).order_by("-issued_at")),
@@ -93,8 +83,9 @@ def module_context(request: HttpRequest, module: ModulePage) -> dict:
     is_preview = getattr(request, "is_preview", False)
     progress = None
     if not is_preview and member_permissions.is_approved_member(user) and module.live:
-        progress = services.record_visit(user, module)
-        progress.refresh_from_db()
+        if request.method == "GET":
+            services.record_visit(user, module)
+        progress = ModuleProgress.objects.filter(user=user, module=module).first()
     previous, following = _neighbours(module)
     track = module.get_parent().specific
     return {
@@ -230,12 +221,21 @@ def cpd_csv(request: HttpRequest, index: LearningIndexPage) -> HttpResponse:
     record = cpd.cpd_record(request.user, start, end)
     return csv_response(
         f"cpd-record-{start.isoformat()}-to-{end.isoformat()}.csv",
-        [_("Date"), _("Title"), _("Type"), _("Hours"), _("Participatory"), _("Detail")],
+        [
+            _("Date"),
+            _("Title"),
+            _("Type"),
+            _("Minutes"),
+            _("Hours"),
+            _("Participatory"),
+            _("Detail"),
+        ],
         [
             (
                 activity.date,
                 activity.title,
                 activity.type_label,
+                activity.minutes,
                 float(activity.hours),
                 activity.participatory,
                 activity.detail,
