@@ -39,7 +39,7 @@ TYPE_LABELS = {MODULE: _("Module"), TRACK: _("Learning track"), **PARTICIPATORY_
 
 
 def hours(minutes: int) -> Decimal:
-    """Minutes as hours, rounded down to the hundredth, so a record never shows more than was done."""
+    """Minutes as hours, rounded down to the hundredth: never more than was done."""
     return (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
