@@ -1,4 +1,10 @@
-"""Documents for members only: anything in the "Members only" collection."""
+"""Documents for members only: anything in a collection with a privacy setting.
+
+The "Members only" collection (created by a data migration) requires sign-in in
+Wagtail's own privacy settings; this module narrows that to approved members, and
+fails closed: it keys on the collection's privacy setting, not its name, so
+renaming or moving the collection keeps its documents private.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +17,15 @@ MEMBERS_COLLECTION = "Members only"
 
 
 def members_collection():
+    """The collection new member material goes into (for demo data and editors' help)."""
     from wagtail.models import Collection
 
-    return Collection.objects.filter(name=MEMBERS_COLLECTION, depth=2).first()
+    restricted = Collection.objects.filter(view_restrictions__isnull=False).order_by("depth", "pk")
+    return restricted.filter(name=MEMBERS_COLLECTION).first() or restricted.first()
 
 
 def is_members_only(document) -> bool:
-    collection = members_collection()
-    if collection is None:
-        return False
-    return document.collection.path.startswith(collection.path)
+    return document.collection.get_view_restrictions().exists()
 
 
 def guard_document(document, request: HttpRequest) -> HttpResponse | None:

@@ -234,6 +234,10 @@ class GuidelinePage(RoutablePageMixin, Page):
 
     def clean(self) -> None:
         super().clean()
+        if not self.audience_groups:
+            raise ValidationError(
+                {"for_clinical": _("Choose at least one staff group the guideline is written for.")}
+            )
         if self.go_live_at or self.expire_at:
             raise ValidationError(
                 _("Guidelines go live when they are endorsed; they cannot be scheduled.")

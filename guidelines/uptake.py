@@ -249,7 +249,9 @@ def timeline(
         .values_list("adoption__organisation_id", "status", "changed_at")
         .order_by("changed_at", "pk")
     )
-    version_starts = {_london_date(v.endorsed_at): v for v in versions}
+    version_starts: dict[datetime.date, list[EndorsedVersion]] = defaultdict(list)
+    for version in versions:
+        version_starts[_london_date(version.endorsed_at)].append(version)
     acks_by_day: dict[datetime.date, dict[int, int]] = defaultdict(dict)
     for row in ack_counts:
         acks_by_day[row["day"]][row["version_id"]] = row["n"]
@@ -277,9 +279,9 @@ def timeline(
     statuses: dict[int, str] = {}
     for day in days:
         events = []
-        if day in version_starts:
-            current = version_starts[day]
-            events.append(str(_("Version %(number)s endorsed") % {"number": current.number}))
+        for version in version_starts.get(day, []):
+            current = version
+            events.append(str(_("Version %(number)s endorsed") % {"number": version.number}))
         for version_id, n in acks_by_day.get(day, {}).items():
             acknowledged[version_id] += n
         for organisation_id, status in adoption_by_day.get(day, []):

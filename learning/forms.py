@@ -12,8 +12,11 @@ MAX_PERIOD_YEARS = 10
 def _years_after(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    except ValueError:  # 29 February, or beyond the last year a date can hold
+        try:
+            return day.replace(year=day.year + years, day=28)
+        except ValueError:
+            return datetime.date.max
 
 
 class PeriodForm(forms.Form):

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -112,6 +112,41 @@ class QuestionBlock(blocks.StructBlock):
                 block_errors={"answers": ValidationError(_("Mark at least one answer as correct."))}
             )
         return value
+
+
+def _documents_in(value) -> list:
+    """Every document chosen anywhere inside a StreamField value."""
+    from wagtail.documents.models import AbstractDocument
+
+    found = []
+
+    def walk(item) -> None:
+        if isinstance(item, AbstractDocument):
+            found.append(item)
+        elif isinstance(item, dict) or hasattr(item, "items"):
+            for child in item.values():
+                walk(child)
+        elif isinstance(item, list | tuple) or hasattr(item, "raw_data"):
+            for child in item:
+                walk(getattr(child, "value", child))
+
+    walk(value)
+    return found
+
+
+def check_members_only_documents(stream, label) -> None:
+    """Member material must be filed where only members can open it (cop_site.documents)."""
+    from cop_site.documents import is_members_only
+
+    public = [document.title for document in _documents_in(stream) if not is_members_only(document)]
+    if public:
+        raise ValidationError(
+            _(
+                "%(label)s must be in the members-only collection, or anyone could open "
+                "them: %(titles)s."
+            )
+            % {"label": label, "titles": ", ".join(public)}
+        )
 
 
 def _audience_panel() -> MultiFieldPanel:
@@ -222,6 +257,16 @@ class TrackPage(RoutablePageMixin, Page):
     def audience_labels(self) -> list[str]:
         return [label for _group, field, label in AUDIENCES if getattr(self, field)]
 
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if not self.audience_groups:
+            errors["for_clinical"] = _("Choose at least one staff group the track is for.")
+        if not self.outcome_labels:
+            errors["covers_communicating"] = _("Choose at least one outcome area it covers.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def outcome_labels(self) -> list[str]:
         return [label for _code, field, label in OUTCOME_AREAS if getattr(self, field)]
@@ -311,7 +356,20 @@ class ModulePage(RoutablePageMixin, Page):
         refusal = views.refuse_non_members(request)
         if refusal is not None:
             return refusal
+        if not self.is_available():
+            raise Http404
         return super().serve(request, *args, **kwargs)
+
+    def is_available(self) -> bool:
+        """Live, and so is every page above it: a withdrawn track withdraws its modules."""
+        return (
+            self.live
+            and not Page.objects.ancestor_of(self).filter(depth__gt=1, live=False).exists()
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        check_members_only_documents(self.body, _("Module documents"))
 
     @path("")
     def module(self, request: HttpRequest):
@@ -442,6 +500,14 @@ class StudyDayPage(Page):
     class Meta:
         verbose_name = _("study day")
 
+    @property
+    def audience_labels(self) -> list[str]:
+        return [label for _group, field, label in AUDIENCES if getattr(self, field)]
+
+    def clean(self) -> None:
+        super().clean()
+        check_members_only_documents(self.materials, _("Materials"))
+
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         from . import views
 
@@ -456,10 +522,17 @@ class ModuleProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_progress"
     )
-    module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="progress")
+    # Kept if the module is deleted: the member's CPD record must not change afterwards.
+    module = models.ForeignKey(
+        ModulePage, null=True, on_delete=models.SET_NULL, related_name="progress"
+    )
     track = models.ForeignKey(
         TrackPage, null=True, on_delete=models.SET_NULL, related_name="module_progress"
     )
+    # What was completed, as it stood then (copied at completion).
+    module_title = models.CharField(_("module"), max_length=255, blank=True)
+    track_title = models.CharField(_("track"), max_length=255, blank=True)
+    minutes = models.PositiveIntegerField(_("minutes"), default=0)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     last_visited_at = models.DateTimeField(_("last visited at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -481,7 +554,9 @@ class QuizAttempt(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
     )
-    module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="attempts")
+    module = models.ForeignKey(
+        ModulePage, null=True, on_delete=models.SET_NULL, related_name="attempts"
+    )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     score = models.PositiveSmallIntegerField(_("questions right"))
     total = models.PositiveSmallIntegerField(_("questions"))

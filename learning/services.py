@@ -36,7 +36,13 @@ CODE_LENGTH = 16  # 80 bits
 
 
 class LearningError(Exception):
-    """A request the rules refuse; the message is fit to show the member."""
+    """A request the rules refuse; the message is fit to show the member.
+
+    `question_id` names the quiz question at fault, when there is one."""
+
+    def __init__(self, message: str, question_id: str | None = None) -> None:
+        super().__init__(message)
+        self.question_id = question_id
 
 
 def _require_member(user: User) -> None:
@@ -58,31 +64,55 @@ def _progress(user: User, module: ModulePage) -> ModuleProgress:
     return progress
 
 
+def _require_available(module: ModulePage) -> None:
+    if not module.is_available():
+        raise LearningError(_("This module is not published."))
+
+
+def _lock_member(user: User) -> None:
+    """Serialise one member's learning changes, so that finishing the last two modules
+    of a track at the same moment still issues the certificate."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
 @transaction.atomic
 def record_visit(user: User, module: ModulePage) -> ModuleProgress:
     """The member opened the module: it is now "in progress" and where they left off."""
     _require_member(user)
+    _lock_member(user)
     progress = _progress(user, module)
-    ModuleProgress.objects.filter(pk=progress.pk).update(last_visited_at=timezone.now())
+    progress.last_visited_at = timezone.now()
+    progress.save(update_fields=["last_visited_at"])
+    # The quiz may have been removed since the member read the module.
+    if _complete_if_done(progress, module):
+        _issue_track_certificate_if_complete(user, progress.track)
     return progress
 
 
 def _complete_if_done(progress: ModuleProgress, module: ModulePage) -> bool:
-    """Mark the module complete when it is read and, if it has a quiz, passed."""
+    """Mark the module complete when it is read and, if it has a quiz, passed.
+
+    What was completed is copied onto the record, so later edits to the module
+    (or its deletion) do not change the member's CPD record."""
     if progress.completed_at is not None or progress.read_at is None:
         return False
     if module.has_quiz and progress.passed_at is None:
         return False
+    track = _track_of(module)
     progress.completed_at = timezone.now()
-    progress.save(update_fields=["completed_at"])
+    progress.track = track
+    progress.module_title = module.title
+    progress.track_title = track.title if track else ""
+    progress.minutes = module.estimated_minutes
+    progress.save(update_fields=["completed_at", "track", "module_title", "track_title", "minutes"])
     return True
 
 
 @transaction.atomic
 def mark_read(user: User, module: ModulePage) -> ModuleProgress:
     _require_member(user)
-    if not module.live:
-        raise LearningError(_("This module is not published."))
+    _require_available(module)
+    _lock_member(user)
     progress = ModuleProgress.objects.select_for_update().get(pk=_progress(user, module).pk)
     if progress.read_at is None:
         progress.read_at = timezone.now()
@@ -158,17 +188,27 @@ def check_quiz_answers(
     if unknown:
         raise LearningError(_("The answers include a question that is not in this module."))
     checked: dict[str, list[str]] = {}
-    for question_id, question in questions.items():
+    for number, (question_id, question) in enumerate(questions.items(), start=1):
         chosen = list(answers.get(question_id) or [])
         if not chosen:
-            raise LearningError(_("Answer every question."))
+            raise LearningError(_("Answer question %(number)s.") % {"number": number}, question_id)
         if len(set(chosen)) != len(chosen):
-            raise LearningError(_("An answer was chosen twice."))
+            raise LearningError(
+                _("An answer to question %(number)s was chosen twice.") % {"number": number},
+                question_id,
+            )
         if question["kind"] == QuestionKind.SINGLE and len(chosen) > 1:
-            raise LearningError(_("Choose only one answer for a single-choice question."))
+            raise LearningError(
+                _("Choose only one answer to question %(number)s.") % {"number": number},
+                question_id,
+            )
         valid = {answer["id"] for answer in question["answers"]}
         if not set(chosen) <= valid:
-            raise LearningError(_("An answer does not belong to its question."))
+            raise LearningError(
+                _("An answer to question %(number)s is not one of its answers.")
+                % {"number": number},
+                question_id,
+            )
         checked[question_id] = chosen
     return checked
 
@@ -177,23 +217,10 @@ def check_quiz_answers(
 def submit_quiz(user: User, module: ModulePage, answers: Mapping[str, Sequence[str]]) -> QuizResult:
     """Score an attempt on the server, record it, and complete the module if passed."""
     _require_member(user)
-    if not module.live:
-        raise LearningError(_("This module is not published."))
+    _require_available(module)
     checked = check_quiz_answers(module, answers)
-    results = []
-    for question in quiz_questions(module):
-        chosen = checked[question["id"]]
-        right = {answer["id"] for answer in question["answers"] if answer["correct"]}
-        results.append(
-            QuestionResult(
-                id=question["id"],
-                question=question["question"],
-                kind=question["kind"],
-                correct=set(chosen) == right,
-                chosen=chosen,
-                answers=question["answers"],
-            )
-        )
+    _lock_member(user)
+    results = _score(module, checked)
     score = sum(1 for result in results if result.correct)
     total = len(results)
     attempt = QuizAttempt.objects.create(
@@ -214,6 +241,33 @@ def submit_quiz(user: User, module: ModulePage, answers: Mapping[str, Sequence[s
     if _complete_if_done(progress, module):
         _issue_track_certificate_if_complete(user, progress.track)
     return QuizResult(attempt=attempt, questions=results)
+
+
+def _score(module: ModulePage, chosen_by_question: Mapping[str, Sequence[str]]) -> list:
+    results = []
+    for question in quiz_questions(module):
+        if question["id"] not in chosen_by_question:
+            continue
+        chosen = list(chosen_by_question[question["id"]])
+        right = {answer["id"] for answer in question["answers"] if answer["correct"]}
+        results.append(
+            QuestionResult(
+                id=question["id"],
+                question=question["question"],
+                kind=question["kind"],
+                correct=set(chosen) == right,
+                chosen=chosen,
+                answers=question["answers"],
+            )
+        )
+    return results
+
+
+def attempt_result(attempt: QuizAttempt) -> QuizResult | None:
+    """An attempt shown again (after the redirect that follows submitting it)."""
+    if attempt.module is None:
+        return None
+    return QuizResult(attempt=attempt, questions=_score(attempt.module, attempt.answers))
 
 
 # Certificates
@@ -250,6 +304,8 @@ def _existing_certificate(fields: dict) -> Certificate | None:
 
 
 def track_is_complete(user: User, track: TrackPage) -> bool:
+    if not track.live:
+        return False
     module_ids = list(track.modules().values_list("pk", flat=True))
     if not module_ids:
         return False
@@ -282,7 +338,17 @@ def issue_track_certificate(user: User, track: TrackPage) -> Certificate:
         recipient_name=user.get_full_name(),
         title=track.title,
         level=track.get_framework_level_display(),
-        cpd_hours=track.estimated_hours,
+        # The modules' own lengths, as completed, not the editor's estimate for the track.
+        cpd_hours=(
+            Decimal(
+                sum(
+                    ModuleProgress.objects.filter(
+                        user=user, module__in=track.modules(), completed_at__isnull=False
+                    ).values_list("minutes", flat=True)
+                )
+            )
+            / 60
+        ).quantize(Decimal("0.1")),
     )
 
 

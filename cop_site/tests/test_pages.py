@@ -10,6 +10,8 @@ from wagtail.models import GroupPagePermission, Page
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cop_site.models import HomePage, NewsIndexPage, NewsPage, StandardPage
+from guidelines.models import GuidelineIndexPage
+from learning.models import LearningIndexPage
 from members import roles
 from tests.factories import UserFactory
 
@@ -92,14 +94,21 @@ def test_coordinators_can_edit_and_publish_pages_in_the_cms(client, home):
     assert "Call the network office." in client.get("/contact/").content.decode()
 
 
-@pytest.mark.parametrize(
-    "role", [roles.MODERATORS, roles.FACILITATORS, roles.EXECUTIVE_COMMITTEE, None]
-)
+@pytest.mark.parametrize("role", [roles.MODERATORS, roles.FACILITATORS, None])
 def test_other_roles_have_no_cms_access(client, role):
     client.force_login(UserFactory(roles=[role] if role else []))
     response = client.get("/cms/")
     assert response.status_code == 302
     assert "/cms/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", [roles.EXECUTIVE_COMMITTEE, roles.CLINICAL_STEERING_GROUP])
+def test_guideline_reviewers_reach_the_cms_but_edit_no_pages(client, role):
+    """They review guidelines in the CMS; they hold no page rights of their own."""
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get("/cms/").status_code == 200
+    group = Group.objects.get(name=role)
+    assert not GroupPagePermission.objects.filter(group=group).exists()
 
 
 def test_forum_moderators_hold_no_page_rights():
@@ -110,6 +119,14 @@ def test_forum_moderators_hold_no_page_rights():
 
 
 def test_only_the_intended_page_types_can_be_created():
-    assert set(HomePage.allowed_subpage_models()) == {StandardPage, NewsIndexPage}
+    assert set(HomePage.allowed_subpage_models()) == {
+        StandardPage,
+        NewsIndexPage,
+        GuidelineIndexPage,
+        LearningIndexPage,
+    }
+    # Each section exists once, created by its app's data migration.
+    assert not GuidelineIndexPage.can_create_at(Page.objects.type(HomePage).get())
+    assert not LearningIndexPage.can_create_at(Page.objects.type(HomePage).get())
     assert NewsIndexPage.allowed_subpage_models() == [NewsPage]
     assert Page.objects.type(HomePage).count() == 1

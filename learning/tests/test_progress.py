@@ -254,12 +254,17 @@ def catalogue(learning_index):
     specs = [
         ("specialist-symptoms", "Specialist symptom management", "specialist", ["clinical"]),
         ("core-clinical", "Core clinical skills", "core", ["clinical"]),
-        ("public-health", "Death, dying and the community", "public_health", []),
+        (
+            "public-health",
+            "Death, dying and the community",
+            "public_health",
+            ["clinical"],
+        ),
         ("office-universal", "Answering the hospice phone", "universal", ["non_clinical"]),
         ("office-core", "Records and confidentiality", "core", ["non_clinical"]),
         ("school-core", "Supporting a pupil in class", "core", ["universal_service"]),
         ("school-universal", "What teachers need to know", "universal", ["universal_service"]),
-        ("school-specialist", "Complex needs in special schools", "specialist", []),
+        ("school-specialist", "Complex needs in special schools", "specialist", ["clinical"]),
         ("everyone", "Talking with families", "universal", ["clinical", "non_clinical"]),
     ]
     tracks = {}
