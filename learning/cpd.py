@@ -135,17 +135,18 @@ def cpd_record(user: User, start: datetime.date, end: datetime.date) -> CpdRecor
         end + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
     )
     activities: list[Activity] = []
+    # What was completed is read from the record, as it stood when completed.
     for progress in ModuleProgress.objects.filter(
         user=user, completed_at__gte=since, completed_at__lt=until
-    ).select_related("module", "track"):
+    ):
         activities.append(
             Activity(
                 date=progress.completed_at.astimezone(zone).date(),
-                title=progress.module.title,
+                title=progress.module_title,
                 type=MODULE,
-                minutes=progress.module.estimated_minutes,
+                minutes=progress.minutes,
                 participatory=False,
-                detail=progress.track.title if progress.track else "",
+                detail=progress.track_title,
             )
         )
     for certificate in Certificate.objects.filter(

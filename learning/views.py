@@ -52,7 +52,13 @@ def _live_tracks(index: LearningIndexPage | None = None) -> list[TrackPage]:
 def my_learning_context(request: HttpRequest, index: LearningIndexPage) -> dict:
     user = request.user
     tracks = _live_tracks(index)
-    study_days = list(StudyDayPage.objects.child_of(index).live().public().order_by("-pk")[:5])
+    study_days = list(
+        StudyDayPage.objects.child_of(index)
+        .live()
+        .public()
+        .select_related("occurrence")
+        .order_by("-occurrence__start", "-pk")[:5]
+    )
     if not member_permissions.is_approved_member(user):
         return {"tracks": track_progress(None, tracks), "study_days": study_days}
     return {
@@ -90,6 +96,7 @@ def module_context(request: HttpRequest, module: ModulePage) -> dict:
     track = module.get_parent().specific
     return {
         "track": track,
+        "quiz_result": _shown_attempt(request, module) if progress else None,
         "previous_module": previous,
         "next_module": following,
         "progress": progress,
@@ -126,15 +133,36 @@ def _submitted_answers(request: HttpRequest) -> dict[str, list[str]]:
 
 @member_required
 def take_quiz(request: HttpRequest, module: ModulePage) -> HttpResponse:
+    """Score the answers, then redirect to the result (so reloading does not resubmit)."""
     if request.method != "POST":
         return redirect(module.url + "#quiz")
+    answers: dict[str, list[str]] = {}
     try:
-        result = services.submit_quiz(request.user, module, _submitted_answers(request))
+        answers = _submitted_answers(request)
+        result = services.submit_quiz(request.user, module, answers)
     except services.LearningError as error:
-        response = module.render(request, context_overrides={"quiz_error": str(error)})
+        response = module.render(
+            request,
+            context_overrides={
+                "quiz_error": str(error),
+                "quiz_error_question": error.question_id,
+                "chosen": {answer for chosen in answers.values() for answer in chosen},
+            },
+        )
         response.status_code = 400
         return response
-    return module.render(request, context_overrides={"quiz_result": result})
+    return redirect(f"{module.url}?attempt={result.attempt.pk}#quiz-result")
+
+
+def _shown_attempt(request: HttpRequest, module: ModulePage):
+    """The member's own attempt named in ?attempt=, to show its result."""
+    attempt_id = request.GET.get("attempt", "")
+    if not attempt_id.isdigit() or len(attempt_id) > 12:
+        return None
+    attempt = QuizAttempt.objects.filter(
+        pk=int(attempt_id), user=request.user, module=module
+    ).first()
+    return services.attempt_result(attempt) if attempt else None
 
 
 @member_required

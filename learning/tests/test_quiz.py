@@ -146,7 +146,11 @@ def post_quiz(client, module, data: dict):
 
 
 def test_the_result_page_shows_score_and_feedback(nurse_client, nurse, quiz_module):
-    response = post_quiz(nurse_client, quiz_module, form_data(pick(quiz_module, [0], [0, 1])))
+    submitted = post_quiz(nurse_client, quiz_module, form_data(pick(quiz_module, [0], [0, 1])))
+    attempt = QuizAttempt.objects.get(user=nurse)
+    assert submitted.status_code == 302  # reloading the result does not submit again
+    assert submitted["Location"] == f"{quiz_module.url}?attempt={attempt.pk}#quiz-result"
+    response = nurse_client.get(submitted["Location"])
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -158,7 +162,8 @@ def test_the_result_page_shows_score_and_feedback(nurse_client, nurse, quiz_modu
 
 
 def test_passing_through_the_form(nurse_client, nurse, quiz_module):
-    response = post_quiz(nurse_client, quiz_module, form_data(right_answers(quiz_module)))
+    submitted = post_quiz(nurse_client, quiz_module, form_data(right_answers(quiz_module)))
+    response = nurse_client.get(submitted["Location"])
 
     assert "You passed" in response.content.decode()
     assert "Mark the module as read above to complete it." in response.content.decode()
@@ -387,3 +392,27 @@ def test_an_unpublished_module_takes_no_answers(nurse, quiz_module):
     with pytest.raises(services.LearningError):
         services.submit_quiz(nurse, quiz_module, right_answers(quiz_module))
     assert not QuizAttempt.objects.exists()
+
+
+def test_another_members_attempt_is_not_shown(nurse_client, nurse, quiz_module):
+    other = UserFactory()
+    services.submit_quiz(other, quiz_module, right_answers(quiz_module))
+    attempt = QuizAttempt.objects.get(user=other)
+
+    page = nurse_client.get(f"{quiz_module.url}?attempt={attempt.pk}").content.decode()
+
+    assert "You passed" not in page
+    assert "You answered" not in page
+
+
+def test_a_refused_quiz_keeps_the_choices_and_names_the_question(nurse_client, quiz_module):
+    first = services.quiz_questions(quiz_module)[0]
+    chosen = first["answers"][1]["id"]
+
+    response = post_quiz(nurse_client, quiz_module, {f"q-{first['id']}": [chosen]})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    second = services.quiz_questions(quiz_module)[1]
+    assert f'href="#question-{second["id"]}">Answer question 2.</a>' in page
+    assert f'value="{chosen}" checked' in page
