@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cop_site.emails import send_templated_email_on_commit
 from cop_site.text import unique_slug
 
-from . import permissions
+from . import permissions, roles
 from .models import ApprovalStatus, Organisation, User
 
 
@@ -179,6 +179,13 @@ def create_organisation(
 
 @transaction.atomic
 def set_roles(member: User, role_names: list[str]) -> None:
-    """Give the member exactly these network roles."""
-    member.groups.set(Group.objects.filter(name__in=role_names))
+    """Give the member exactly these network roles; other groups (a forum community of
+    practice, say) are left as they are."""
+    unknown = set(role_names) - set(roles.ALL_ROLES)
+    if unknown:
+        raise ValueError(f"Not network roles: {sorted(unknown)}")
+    member.groups.remove(
+        *Group.objects.filter(name__in=roles.ALL_ROLES).exclude(name__in=role_names)
+    )
+    member.groups.add(*Group.objects.filter(name__in=role_names))
     permissions.forget_roles(member)
