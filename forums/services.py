@@ -7,6 +7,7 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from html import unescape
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -41,7 +42,9 @@ REASON_MAX = 500
 # A reply flood: at most this many posts by one member in each window.
 RATE_LIMITS = ((datetime.timedelta(minutes=1), 5), (datetime.timedelta(hours=1), 40))
 MENTION_RE = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9-]{1,58}[a-z0-9])\b", re.IGNORECASE)
-CODE_RE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+# Code, and quotations of other posts (their mentions were notified already).
+QUIET_HTML_RE = re.compile(r"<(pre|code|blockquote)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+TAG_RE = re.compile(r"<[^>]+>")
 
 
 class ForumError(Exception):
@@ -82,7 +85,7 @@ def set_email_mode(user: User, mode: str) -> ForumProfile:
 
 def unsubscribe_by_token(token: str) -> ForumProfile | None:
     """The one-click unsubscribe link in every forum e-mail: no more forum e-mail."""
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or not token.isascii() or not token.isprintable():
         return None
     profile = ForumProfile.objects.filter(unsubscribe_token=token).first()
     if profile is not None and profile.email_mode != EmailMode.NONE:
@@ -387,8 +390,11 @@ def unsubscribe(user: User, *, thread: Thread | None = None, category: Category 
 
 
 def mentioned_handles(body: str) -> set[str]:
-    """@handles in a post, leaving out code, where an @ is not a mention."""
-    return {match.lower() for match in MENTION_RE.findall(CODE_RE.sub(" ", body))}
+    """@handles in a post, read from its rendered text so that code (fenced, indented or
+    inline, however written) and quoted posts never mention anyone."""
+    html = QUIET_HTML_RE.sub(" ", str(markdown_to_html(body)))
+    text = unescape(TAG_RE.sub(" ", html))
+    return {match.lower() for match in MENTION_RE.findall(text)}
 
 
 def _notify(post: Post, *, category_followers: bool) -> None:

@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cop_site.context_processors.site_shell",
+                "forums.context_processors.forum_notifications",
             ],
         },
     },

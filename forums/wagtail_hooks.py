@@ -1,0 +1,30 @@
+"""The forums panel on the member dashboard."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from wagtail import hooks
+
+from cop_site.dashboard import DashboardPanel
+from members import permissions as member_permissions
+
+from . import services
+from .views import visible_threads
+
+RECENT_LIMIT = 5
+
+
+@hooks.register("network_dashboard_panels")
+def forums_panel(request: HttpRequest) -> DashboardPanel | None:
+    user = request.user
+    if not member_permissions.is_approved_member(user):
+        return None
+    recent = visible_threads(user).select_related("category").order_by("-last_post_at", "-pk")
+    return DashboardPanel(
+        order=40,
+        template="forums/panels/forums.html",
+        context={
+            "unread_count": services.unread_count(user),
+            "recent": list(recent[:RECENT_LIMIT]),
+        },
+    )
