@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import secrets
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+
+RESERVED_SLUGS = frozenset(
+    {"moderation", "notifications", "settings", "unsubscribe", "threads", "posts"}
+)
 
 
 class Category(models.Model):
@@ -38,11 +45,24 @@ class Category(models.Model):
         verbose_name = _("forum category")
         verbose_name_plural = _("forum categories")
 
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("position"),
+        FieldPanel("restricted_to", widget=forms.CheckboxSelectMultiple),
+    ]
+
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("forums:category", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("That address is taken by a forum page.")})
 
 
 class ThreadQuerySet(models.QuerySet):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cop_site.dashboard import DashboardPanel
 from members import permissions as member_permissions
 
 from . import services
+from .models import Category
 from .views import visible_threads
 
 RECENT_LIMIT = 5
@@ -28,3 +32,17 @@ def forums_panel(request: HttpRequest) -> DashboardPanel | None:
             "recent": list(recent[:RECENT_LIMIT]),
         },
     )
+
+
+class CategoryViewSet(SnippetViewSet):
+    """Coordinators keep the forum categories in the CMS (/cms/snippets/)."""
+
+    model = Category
+    icon = "group"
+    menu_label = _("Forum categories")
+    add_to_admin_menu = True
+    list_display = ["name", "slug", "position"]
+    ordering = ["position", "name"]
+
+
+register_snippet(CategoryViewSet)
