@@ -160,12 +160,14 @@ def clean_html(html: str) -> SafeString:
 
 def markdown_to_html(text: str) -> SafeString:
     """Member Markdown rendered to HTML and cleaned; bare web addresses become links."""
+    # Dangerous elements are dropped after rendering, so markup written as code
+    # (`<script>`), which Markdown has already escaped, reads as written.
     rendered = markdown_lib.markdown(
-        _prepare(text),
+        _CONTROL_CHARS.sub("", text or ""),
         extensions=["sane_lists", "fenced_code", "tables", "nl2br"],
         output_format="html",
     )
-    return mark_safe(_linkifying_cleaner.clean(rendered))
+    return mark_safe(_linkifying_cleaner.clean(_DROP_RE.sub("", rendered)))
 
 
 def plain_text_to_html(text: str) -> SafeString:

@@ -206,7 +206,13 @@ class ModerationAction(models.Model):
     thread = models.ForeignKey(Thread, null=True, on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(Post, null=True, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(_("reason"), max_length=500)
-    detail = models.CharField(max_length=300, blank=True)
+    # For a move: where the thread came from (named only to those who may see it).
+    from_category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

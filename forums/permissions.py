@@ -126,3 +126,15 @@ def post_actions(
             actions.add("history")
         answers[post.pk] = frozenset(actions)
     return answers
+
+
+def members_who_can_view(category: Category, user_ids) -> set[int]:
+    """Which of these accounts may read the category, in one query."""
+    from members.models import ApprovalStatus, User
+
+    members = User.objects.filter(
+        pk__in=list(user_ids), is_active=True, approval_status=ApprovalStatus.APPROVED
+    )
+    if category.restricted_to.exists():
+        members = members.filter(groups__in=category.restricted_to.all())
+    return set(members.values_list("pk", flat=True).distinct())

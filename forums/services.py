@@ -341,7 +341,7 @@ def move_thread(moderator: User, thread: Thread, category: Category, reason: str
         raise ForumError(_("You cannot move a thread into that category."))
     if category.pk == thread.category_id:
         raise ForumError(_("The thread is already in that category."))
-    detail = f"{thread.category.name} → {category.name}"
+    from_category = thread.category
     thread.category = category
     thread.save(update_fields=["category"])
     # Followers who cannot see the new category lose the thread, and its notifications.
@@ -359,7 +359,8 @@ def move_thread(moderator: User, thread: Thread, category: Category, reason: str
         moderator=moderator,
         thread=thread,
         reason=reason,
-        detail=detail[:300],
+        from_category=from_category,
+        to_category=category,
     )
     return thread
 
@@ -418,14 +419,12 @@ def _notify(post: Post, *, category_followers: bool) -> None:
     recipients.pop(post.author_id, None)
     if not recipients:
         return
-    users = {user.pk: user for user in User.objects.filter(pk__in=recipients)}
-    member_permissions.prime_roles(list(users.values()))
-    created = []
-    for user_id, kind in recipients.items():
-        user = users.get(user_id)
-        if user is None or not permissions.can_view_category(user, category):
-            continue
-        created.append(Notification(user=user, kind=kind, post=post))
+    allowed = permissions.members_who_can_view(category, recipients)
+    created = [
+        Notification(user_id=user_id, kind=kind, post=post)
+        for user_id, kind in recipients.items()
+        if user_id in allowed
+    ]
     Notification.objects.bulk_create(created, ignore_conflicts=True)
     post_id = post.pk
     transaction.on_commit(lambda: send_immediate_emails(post_id))
@@ -495,7 +494,7 @@ def send_immediate_emails(post_id: int) -> int:
     for notification in _claim(pending, now):
         user = notification.user
         thread = notification.post.thread
-        if not permissions.can_view_category(user, thread.category):
+        if not permissions.can_view_thread(user, thread) or notification.post.is_removed:
             continue
         profile = profile_for(user)
         send_templated_email_on_commit(
@@ -539,7 +538,7 @@ def send_digests(now: datetime.datetime | None = None) -> int:
             visible = [
                 notification
                 for notification in claimed
-                if permissions.can_view_category(user, notification.post.thread.category)
+                if permissions.can_view_thread(user, notification.post.thread)
                 and not notification.post.is_removed
             ]
             if not visible:

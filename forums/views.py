@@ -451,9 +451,16 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     reported: dict[int, tuple[Post, list[Flag]]] = {}
     for flag in flags.order_by("created_at", "pk"):
         reported.setdefault(flag.post_id, (flag.post, []))[1].append(flag)
-    log = ModerationAction.objects.filter(thread__category__in=visible).select_related(
-        "moderator", "thread", "post__author"
-    )[:MODERATION_LOG_LIMIT]
+    log = list(
+        ModerationAction.objects.filter(thread__category__in=visible).select_related(
+            "moderator", "thread", "post__author", "from_category", "to_category"
+        )[:MODERATION_LOG_LIMIT]
+    )
+    visible_ids = set(visible.values_list("pk", flat=True))
+    for action in log:
+        # A move names the category it came from only to those who may see that category.
+        action.moved_from = action.from_category if action.from_category_id in visible_ids else None
+        action.moved_to = action.to_category if action.to_category_id in visible_ids else None
     return render(
         request,
         "forums/moderation_queue.html",
