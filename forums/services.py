@@ -60,7 +60,9 @@ def profile_for(user: User) -> ForumProfile:
         return user.forum_profile
     except ForumProfile.DoesNotExist:
         pass
-    base = slugify(user.get_full_name())[:50].strip("-") or f"member-{user.pk}"
+    # Handles use only what a mention can match: lower-case letters, digits and hyphens.
+    base = re.sub(r"[^a-z0-9-]+", "-", slugify(user.get_full_name()))
+    base = re.sub(r"-{2,}", "-", base).strip("-")[:50].strip("-") or f"member-{user.pk}"
     if len(base) < 3:
         base = f"{base}-{user.pk}"
     for suffix in ["", *(f"-{n}" for n in range(2, 50))]:

@@ -1,5 +1,7 @@
 """Give every existing account a forum profile (its @handle); new ones get it on creation."""
 
+import re
+
 from django.db import migrations
 from django.utils.text import slugify
 
@@ -11,7 +13,8 @@ def create_profiles(apps, schema_editor):
     ForumProfile = apps.get_model("forums", "ForumProfile")
     taken = set(ForumProfile.objects.values_list("handle", flat=True))
     for user in User.objects.filter(forum_profile__isnull=True).order_by("pk"):
-        base = slugify(user.full_name)[:50].strip("-") or f"member-{user.pk}"
+        base = re.sub(r"[^a-z0-9-]+", "-", slugify(user.full_name))
+        base = re.sub(r"-{2,}", "-", base).strip("-")[:50].strip("-") or f"member-{user.pk}"
         if len(base) < 3:
             base = f"{base}-{user.pk}"
         handle, number = base, 1
