@@ -23,9 +23,12 @@ def send_templated_email_on_commit(
     template_prefix: str,
     context: dict[str, Any],
     attachments: list[tuple[str, str, str]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> None:
     """Queue the e-mail after the current transaction commits, so nothing is sent for a rollback."""
     subject, body = render_email(template_prefix, context)
     transaction.on_commit(
-        lambda: send_email.enqueue(to=to, subject=subject, body=body, attachments=attachments)
+        lambda: send_email.enqueue(
+            to=to, subject=subject, body=body, attachments=attachments, headers=headers
+        )
     )

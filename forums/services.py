@@ -468,6 +468,14 @@ def _unsubscribe_url(profile: ForumProfile) -> str:
     return _base_url() + reverse("forums:unsubscribe", args=[profile.unsubscribe_token])
 
 
+def _unsubscribe_headers(profile: ForumProfile) -> dict[str, str]:
+    """One-click unsubscribe for mail programs (RFC 8058): a POST to the same address."""
+    return {
+        "List-Unsubscribe": f"<{_unsubscribe_url(profile)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def _claim(notifications, now) -> list[Notification]:
     """Mark notifications e-mailed before sending, so nothing is sent twice."""
     ids = list(notifications.values_list("pk", flat=True))
@@ -510,6 +518,7 @@ def send_immediate_emails(post_id: int) -> int:
                 "unsubscribe_url": _unsubscribe_url(profile),
                 "settings_url": _base_url() + reverse("forums:settings"),
             },
+            headers=_unsubscribe_headers(profile),
         )
         sent += 1
     return sent
@@ -563,6 +572,7 @@ def send_digests(now: datetime.datetime | None = None) -> int:
                     "unsubscribe_url": _unsubscribe_url(profile),
                     "settings_url": _base_url() + reverse("forums:settings"),
                 },
+                headers=_unsubscribe_headers(profile),
             )
             sent += 1
     return sent

@@ -432,3 +432,14 @@ def test_post_urls_point_at_the_right_page(thread, other_member):
     )
     assert services.post_url(posts[0]).endswith(f"?page=1#post-{posts[0].pk}")
     assert services.post_url(posts[-1]).endswith(f"?page=2#post-{posts[-1].pk}")
+
+
+def test_forum_emails_carry_one_click_unsubscribe_headers(
+    busy_thread, member, other_member, deliver, mailoutbox
+):
+    with deliver():
+        services.send_digests()
+    message = next(m for m in mailoutbox if m.to == [member.email])
+    token = services.profile_for(member).unsubscribe_token
+    assert message.extra_headers["List-Unsubscribe"].endswith(f"/forums/unsubscribe/{token}/>")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
