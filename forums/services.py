@@ -209,10 +209,13 @@ def edit_post(user: User, post: Post, body: str) -> Post:
     if body == post.body:
         return post
     PostRevision.objects.create(post=post, body=post.body, edited_by=user)
+    earlier_mentions = mentioned_handles(post.body)
     post.body = body
     post.body_html = markdown_to_html(body)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
+    # Someone mentioned for the first time in an edit hears about it, like any mention.
+    _notify(post, category_followers=False, only_handles=mentioned_handles(body) - earlier_mentions)
     return post
 
 
@@ -400,19 +403,22 @@ def mentioned_handles(body: str) -> set[str]:
     return {match.lower() for match in MENTION_RE.findall(text)}
 
 
-def _notify(post: Post, *, category_followers: bool) -> None:
+def _notify(post: Post, *, category_followers: bool, only_handles: set[str] | None = None) -> None:
     """Notify mentioned members, then followers; each member once per post, and only if
-    they can see the category; never the author."""
+    they can see the category; never the author. With `only_handles`, notify just those
+    newly mentioned (after an edit)."""
     thread = post.thread
     category = thread.category
     recipients: dict[int, str] = {}
-    handles = mentioned_handles(post.body)
+    handles = mentioned_handles(post.body) if only_handles is None else only_handles
     if handles:
         for profile in ForumProfile.objects.filter(handle__in=handles).select_related("user"):
             recipients.setdefault(profile.user_id, Notification.Kind.MENTION)
     followers = Subscription.objects.filter(thread=thread)
     if category_followers:
         followers = Subscription.objects.filter(category=category) | followers
+    if only_handles is not None:
+        followers = Subscription.objects.none()
     for user_id in followers.values_list("user_id", flat=True):
         recipients.setdefault(
             user_id,

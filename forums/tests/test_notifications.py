@@ -443,3 +443,22 @@ def test_forum_emails_carry_one_click_unsubscribe_headers(
     token = services.profile_for(member).unsubscribe_token
     assert message.extra_headers["List-Unsubscribe"].endswith(f"/forums/unsubscribe/{token}/>")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_a_mention_added_by_an_edit_notifies_only_the_newly_mentioned(
+    thread, reply, other_member, executive
+):
+    colleague = UserFactory()
+    handle = services.profile_for(colleague).handle
+    Notification.objects.all().delete()
+
+    services.edit_post(other_member, reply, f"We use the regional protocol. @{handle} knows it.")
+    services.edit_post(
+        other_member, reply, f"We use the regional protocol; @{handle} knows it well."
+    )
+    outsider_handle = services.profile_for(executive).handle  # can see the open category
+    services.edit_post(other_member, reply, f"@{handle} and @{outsider_handle} know it.")
+
+    assert sorted(Notification.objects.values_list("user_id", "kind")) == sorted(
+        [(colleague.pk, "mention"), (executive.pk, "mention")]
+    )
