@@ -43,6 +43,14 @@ from django.db.models import Count
 from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision, TaskState, WorkflowState
 
+from cop_site.demo_blocks import care_card as _care_card
+from cop_site.demo_blocks import details as _details
+from cop_site.demo_blocks import do as _do
+from cop_site.demo_blocks import dont as _dont
+from cop_site.demo_blocks import expander as _expander
+from cop_site.demo_blocks import inset as _inset
+from cop_site.demo_blocks import text as _text
+from cop_site.demo_blocks import warning as _warning
 from members.models import ApprovalStatus, Organisation, StaffGroup, User
 
 from . import services
@@ -117,66 +125,6 @@ CHECK_DOSES = (
 
 
 # --- Stream blocks -----------------------------------------------------------------------------
-
-
-def _text(html: str) -> Block:
-    return {"type": "text", "value": html}
-
-
-def _inset(html: str) -> Block:
-    return {"type": "inset_text", "value": {"body": html}}
-
-
-def _warning(title: str, html: str, level: int = 2) -> Block:
-    return {
-        "type": "warning_callout",
-        "value": {"title": title, "heading_level": level, "body": html},
-    }
-
-
-def _care_card(kind: str, title: str, html: str, level: int = 3) -> Block:
-    """`kind` is "primary" (non-urgent), "urgent" or "immediate" (emergency)."""
-    return {
-        "type": "care_card",
-        "value": {
-            "type": kind,
-            "heading_level": level,
-            "title": title,
-            "body": [{"type": "richtext", "value": html}],
-        },
-    }
-
-
-def _items(items: Sequence[str]) -> list[str]:
-    return [f"<p>{item}</p>" for item in items]
-
-
-def _do(*items: str, label: str = "", level: int = 3) -> Block:
-    return {
-        "type": "do_list",
-        "value": {"heading_level": level, "label": label, "do": _items(items)},
-    }
-
-
-def _dont(*items: str, label: str = "", level: int = 3) -> Block:
-    return {
-        "type": "dont_list",
-        "value": {"heading_level": level, "label": label, "dont": _items(items)},
-    }
-
-
-def _expander(title: str, html: str) -> Block:
-    return {
-        "type": "expander",
-        "value": {"title": title, "body": [{"type": "richtext", "value": html}]},
-    }
-
-
-def _details(title: str, html: str) -> Block:
-    return {
-        "type": "details",
-        "value": {"title": title, "body": [{"type": "richtext", "value": html}]},
-    }
 
 
 def _table(caption: str, header: Sequence[str], *rows: Sequence[str]) -> Block:
