@@ -31,3 +31,14 @@ class DashboardPanel:
 def dashboard_panels(request: HttpRequest) -> list[DashboardPanel]:
     panels = [panel for fn in hooks.get_hooks(HOOK_NAME) if (panel := fn(request)) is not None]
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def object_panels(hook_name: str, request: HttpRequest, obj: Any) -> list[DashboardPanel]:
+    """Panels that apps add to another app's page about `obj` (e.g. a session page), so the
+    page's app need not import theirs. Hooks take (request, obj) and return a panel or None."""
+    panels = [panel for fn in hooks.get_hooks(hook_name) if (panel := fn(request, obj)) is not None]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+OCCURRENCE_PANELS = "occurrence_page_panels"
+LIVE_ROOM_END_PANELS = "live_room_end_panels"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from schedule.models import Event, Occurrence
 
+from cop_site.dashboard import LIVE_ROOM_END_PANELS, OCCURRENCE_PANELS, object_panels
 from members import permissions as member_permissions
 from members.decorators import member_required, role_required
 from members.models import StaffGroup, User
@@ -178,6 +179,7 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_take_register": permissions.can_take_register(user, occurrence),
         "series_description": scheduling.describe_event(occurrence.event),
         "live_open": _live_open(user, occurrence),
+        "extra_panels": object_panels(OCCURRENCE_PANELS, request, occurrence),
     }
     return render(request, "events/occurrence_detail.html", context)
 
@@ -748,6 +750,7 @@ def live_room(request: HttpRequest, pk: int) -> HttpResponse:
             "websocket_path": f"/ws/sessions/{occurrence.pk}/",
             "time_zone": settings.NETWORK_TIME_ZONE,
             "is_facilitator": live.is_room_facilitator(request.user, occurrence),
+            "end_panels": object_panels(LIVE_ROOM_END_PANELS, request, occurrence),
         },
     )
 

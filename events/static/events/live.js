@@ -128,6 +128,9 @@
     text.textContent = key ? t(key) : '';
     text.hidden = !key;
     byId('live-notice-link').hidden = !withSignIn;
+    // After the session: the follow-up links other apps put on the end screen (feedback).
+    var endPanels = byId('live-end-panels');
+    if (endPanels) { endPanels.hidden = key !== 'ended_notice'; }
     byId('live-notice').hidden = false;
   }
 

@@ -1,0 +1,839 @@
+"""The network's figures by Moore's levels, read from the records with aggregate queries.
+
+Nothing here is stored: every figure is counted again from attendance,
+registrations, survey answers, learning records and guideline adoption each
+time it is asked for. Pages, CSV downloads and the impact report all call
+these functions with the same `Filters`.
+
+Survey figures over fewer than `MIN_RESPONDENTS` respondents are suppressed
+(`Cell.suppressed`): templates and CSVs print "fewer than 5" in their place.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from schedule.models import Occurrence
+
+from events import scheduling
+from events.models import Attendance, EchoProgramme, EventKind
+from members.models import (
+    ApprovalStatus,
+    NetworkRole,
+    Organisation,
+    OrganisationKind,
+    Rurality,
+    StaffGroup,
+    User,
+)
+
+from .models import Answer, QuestionKind, Response, SurveyKind
+
+MIN_RESPONDENTS = 5
+PERIPHERY_MONTHS = 6
+SUPPRESSED_TEXT = _("fewer than 5")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the figures are limited to. None means no limit."""
+
+    start: datetime.date | None = None
+    end: datetime.date | None = None  # inclusive
+    programme: EchoProgramme | None = None
+    event_kind: str | None = None
+    organisation_kind: str | None = None
+    network_role: str | None = None
+    rurality: str | None = None
+    staff_group: str | None = None
+    organisation: Organisation | None = None
+    occurrence_id: int | None = None
+
+    def member_q(self, prefix: str = "") -> Q:
+        q = Q()
+        pairs = (
+            ("organisation__kind", self.organisation_kind),
+            ("organisation__network_role", self.network_role),
+            ("organisation__rurality", self.rurality),
+            ("staff_group", self.staff_group),
+            ("organisation", self.organisation),
+        )
+        for path, value in pairs:
+            if value is not None:
+                q &= Q(**{prefix + path: value})
+        return q
+
+    def occurrence_q(self, prefix: str = "") -> Q:
+        zone = scheduling.network_zone()
+        q = Q(**{prefix + "cancelled": False})
+        if self.start is not None:
+            start = datetime.datetime.combine(self.start, datetime.time(), zone)
+            q &= Q(**{prefix + "start__gte": start})
+        if self.end is not None:
+            end = datetime.datetime.combine(
+                self.end + datetime.timedelta(days=1), datetime.time(), zone
+            )
+            q &= Q(**{prefix + "start__lt": end})
+        if self.programme is not None:
+            q &= Q(**{prefix + "event_id": self.programme.series_id})
+        if self.event_kind is not None:
+            q &= Q(**{prefix + "event__details__kind": self.event_kind})
+        if self.occurrence_id is not None:
+            q &= Q(**{prefix + "pk": self.occurrence_id})
+        return q
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A count or mean over respondents; suppressed when there are fewer than five."""
+
+    value: float | int | None
+    respondents: int
+
+    @property
+    def suppressed(self) -> bool:
+        return self.respondents < MIN_RESPONDENTS
+
+    def __str__(self) -> str:
+        if self.suppressed:
+            return str(SUPPRESSED_TEXT)
+        if self.value is None:
+            return "–"
+        if isinstance(self.value, float):
+            return f"{self.value:.1f}"
+        return str(self.value)
+
+    def export(self) -> str | float | int:
+        return str(self) if self.suppressed or self.value is None else self.value
+
+
+def percent(count: int, total: int) -> int | None:
+    return round(100 * count / total) if total else None
+
+
+def members(filters: Filters) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, approval_status=ApprovalStatus.APPROVED).filter(
+        filters.member_q()
+    )
+
+
+def attendances(filters: Filters, now: datetime.datetime | None = None) -> QuerySet[Attendance]:
+    """Present records at held occurrences within the filters, by approved members."""
+    now = now or timezone.now()
+    return (
+        Attendance.objects.present()
+        .filter(filters.occurrence_q("occurrence__"), occurrence__end__lte=now)
+        .filter(filters.member_q("member__"))
+    )
+
+
+def held_occurrences(filters: Filters, now: datetime.datetime | None = None):
+    now = now or timezone.now()
+    return Occurrence.objects.filter(filters.occurrence_q(), end__lte=now)
+
+
+# --- Level 1: participation --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Participation:
+    sessions_held: int
+    attendances: int
+    unique_attendees: int
+    members_in_network: int
+    organisations_reached: int
+    organisations_in_network: int
+
+    @property
+    def mean_per_session(self) -> float | None:
+        return self.attendances / self.sessions_held if self.sessions_held else None
+
+    @property
+    def members_reached_percent(self) -> int | None:
+        return percent(self.unique_attendees, self.members_in_network)
+
+    @property
+    def organisations_reached_percent(self) -> int | None:
+        return percent(self.organisations_reached, self.organisations_in_network)
+
+
+def participation(filters: Filters, now: datetime.datetime | None = None) -> Participation:
+    records = attendances(filters, now)
+    totals = records.aggregate(
+        n=Count("pk"),
+        people=Count("member", distinct=True),
+        organisations=Count("member__organisation", distinct=True),
+    )
+    organisations = Organisation.objects.all()
+    if filters.organisation_kind:
+        organisations = organisations.filter(kind=filters.organisation_kind)
+    if filters.network_role:
+        organisations = organisations.filter(network_role=filters.network_role)
+    if filters.rurality:
+        organisations = organisations.filter(rurality=filters.rurality)
+    if filters.organisation is not None:
+        organisations = organisations.filter(pk=filters.organisation.pk)
+    return Participation(
+        sessions_held=held_occurrences(filters, now).count(),
+        attendances=totals["n"],
+        unique_attendees=totals["people"],
+        members_in_network=members(filters).count(),
+        organisations_reached=totals["organisations"],
+        organisations_in_network=organisations.count(),
+    )
+
+
+@dataclass(frozen=True)
+class ReachRow:
+    label: str
+    members: int
+    members_reached: int
+    organisations: int
+    organisations_reached: int
+
+    @property
+    def members_percent(self) -> int | None:
+        return percent(self.members_reached, self.members)
+
+    @property
+    def organisations_percent(self) -> int | None:
+        return percent(self.organisations_reached, self.organisations)
+
+
+REACH_DIMENSIONS = {
+    "network_role": (_("Hub, spoke or associate"), "organisation__network_role", NetworkRole),
+    "is_nhs": (_("NHS or non-NHS"), "organisation__is_nhs", None),
+    "rurality": (_("Rural or urban"), "organisation__rurality", Rurality),
+    "organisation_kind": (_("Kind of organisation"), "organisation__kind", OrganisationKind),
+    "locality": (_("Locality"), "organisation__locality", None),
+    "staff_group": (_("Staff group"), "staff_group", StaffGroup),
+    "organisation": (_("Organisation"), "organisation__name", None),
+}
+
+
+def _dimension_label(dimension: str, value) -> str:
+    choices = REACH_DIMENSIONS[dimension][2]
+    if value is None or value == "":
+        return str(_("No organisation")) if dimension != "staff_group" else str(_("Not given"))
+    if dimension == "is_nhs":
+        return str(_("NHS")) if value else str(_("Non-NHS"))
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    return str(value)
+
+
+def reach(filters: Filters, now: datetime.datetime | None = None) -> dict[str, list[ReachRow]]:
+    """Members and organisations reached out of those in the network, split every way at once.
+
+    One grouped query over members (with whether each attended within the
+    filters); the splits are sums of its rows.
+    """
+    attended = attendances(filters, now).filter(member=OuterRef("pk"))
+    columns = [path for _label, path, _choices in REACH_DIMENSIONS.values()]
+    rows = (
+        members(filters)
+        .annotate(reached=Exists(attended))
+        .values("organisation_id", "reached", *columns)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    tallies: dict[str, dict[str, list]] = {
+        name: defaultdict(lambda: [0, 0, set(), set()]) for name in REACH_DIMENSIONS
+    }
+    for row in rows:
+        for name, (_label, path, _choices) in REACH_DIMENSIONS.items():
+            tally = tallies[name][_dimension_label(name, row[path])]
+            tally[0] += row["n"]
+            if row["organisation_id"] is not None:
+                tally[2].add(row["organisation_id"])
+            if row["reached"]:
+                tally[1] += row["n"]
+                if row["organisation_id"] is not None:
+                    tally[3].add(row["organisation_id"])
+    return {
+        name: [
+            ReachRow(label, total, reached, len(orgs), len(reached_orgs))
+            for label, (total, reached, orgs, reached_orgs) in sorted(tallies[name].items())
+        ]
+        for name in REACH_DIMENSIONS
+    }
+
+
+@dataclass(frozen=True)
+class PeripheryRow:
+    organisation: Organisation
+    members: int
+    last_attended: datetime.datetime | None
+
+
+def periphery(filters: Filters, now: datetime.datetime | None = None) -> list[PeripheryRow]:
+    """Organisations none of whose members attended anything in the last six months."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=round(PERIPHERY_MONTHS * 30.44))
+    present = Q(
+        members__attendance__status="present",
+        members__attendance__minutes__gt=0,
+        members__attendance__occurrence__cancelled=False,
+    )
+    organisations = Organisation.objects.annotate(
+        last_attended=Max("members__attendance__occurrence__start", filter=present),
+        member_count=Count(
+            "members",
+            filter=Q(members__approval_status=ApprovalStatus.APPROVED, members__is_active=True),
+            distinct=True,
+        ),
+    ).filter(Q(last_attended__isnull=True) | Q(last_attended__lt=since))
+    for path, value in (
+        ("kind", filters.organisation_kind),
+        ("network_role", filters.network_role),
+        ("rurality", filters.rurality),
+    ):
+        if value:
+            organisations = organisations.filter(**{path: value})
+    return [
+        PeripheryRow(org, org.member_count, org.last_attended)
+        for org in organisations.order_by("name")
+    ]
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: datetime.date
+    attendances: int
+    attendees: int
+
+
+def trend_by_month(filters: Filters, now: datetime.datetime | None = None) -> list[MonthRow]:
+    rows = (
+        attendances(filters, now)
+        .annotate(month=TruncMonth("occurrence__start", tzinfo=scheduling.network_zone()))
+        .values("month")
+        .annotate(n=Count("pk"), people=Count("member", distinct=True))
+        .order_by("month")
+    )
+    result = []
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = month.date()
+        result.append(MonthRow(month, row["n"], row["people"]))
+    return result
+
+
+@dataclass(frozen=True)
+class CycleRow:
+    programme: EchoProgramme
+    sessions_held: int
+    attendees: int
+    mean_share: float | None  # mean share of the held sessions each attendee came to
+    attended_most: int  # attendees at 80% or more of the sessions held
+
+
+def cycle_shares(filters: Filters, now: datetime.datetime | None = None) -> list[CycleRow]:
+    """For each programme's current cycle: how much of it its attendees came to."""
+    now = now or timezone.now()
+    programmes = list(EchoProgramme.objects.order_by("name"))
+    if filters.programme is not None:
+        programmes = [p for p in programmes if p.pk == filters.programme.pk]
+    zone = scheduling.network_zone()
+    held_q = Q()
+    for programme in programmes:
+        start = datetime.datetime.combine(programme.cycle_start, datetime.time(), zone)
+        end = datetime.datetime.combine(
+            programme.cycle_end + datetime.timedelta(days=1), datetime.time(), zone
+        )
+        held_q |= Q(event_id=programme.series_id, start__gte=start, start__lt=end)
+    if not programmes:
+        return []
+    held = Occurrence.objects.filter(held_q, cancelled=False, end__lte=now)
+    held_counts = dict(
+        held.values("event_id").annotate(n=Count("pk")).values_list("event_id", "n").order_by()
+    )
+    per_member = (
+        Attendance.objects.present()
+        .filter(occurrence__in=held)
+        .filter(filters.member_q("member__"))
+        .values("occurrence__event_id", "member")
+        .annotate(n=Count("occurrence", distinct=True))
+        .order_by()
+    )
+    counts: dict[int, list[int]] = defaultdict(list)
+    for row in per_member:
+        counts[row["occurrence__event_id"]].append(row["n"])
+    result = []
+    for programme in programmes:
+        total = held_counts.get(programme.series_id, 0)
+        attended = counts.get(programme.series_id, [])
+        result.append(
+            CycleRow(
+                programme=programme,
+                sessions_held=total,
+                attendees=len(attended),
+                mean_share=statistics.fmean(n / total for n in attended)
+                if attended and total
+                else None,
+                attended_most=sum(1 for n in attended if total and n / total >= 0.8),
+            )
+        )
+    return result
+
+
+# --- Level 2: satisfaction ---------------------------------------------------------------------
+
+
+def responses(filters: Filters, kinds: Iterable[str]) -> QuerySet[Response]:
+    """Responses to surveys of `kinds` within the filters (by the subject's date)."""
+    kinds = list(kinds)
+    q = Q(survey__kind__in=kinds) & Q(member__in=members(filters))
+    occurrence_kinds = [
+        k for k in kinds if k in (SurveyKind.SESSION_FEEDBACK, SurveyKind.STUDY_DAY_FEEDBACK)
+    ]
+    cycle_kinds = [k for k in kinds if k not in occurrence_kinds]
+    subject = Q()
+    if occurrence_kinds:
+        subject |= Q(survey__kind__in=occurrence_kinds) & filters.occurrence_q("occurrence__")
+    if cycle_kinds:
+        cycle = Q(survey__kind__in=cycle_kinds, programme__isnull=False)
+        if filters.programme is not None:
+            cycle &= Q(programme=filters.programme)
+        if filters.event_kind not in (None, EventKind.ECHO_SESSION):
+            cycle &= Q(pk__in=[])
+        if filters.start is not None:
+            cycle &= Q(programme__cycle_end__gte=filters.start)
+        if filters.end is not None:
+            cycle &= Q(programme__cycle_start__lte=filters.end)
+        subject |= cycle
+    return Response.objects.filter(q & subject)
+
+
+@dataclass(frozen=True)
+class SatisfactionSummary:
+    responses: int
+    attendances: int  # attendances that were asked for feedback
+
+    @property
+    def response_rate(self) -> int | None:
+        return percent(self.responses, self.attendances)
+
+
+def satisfaction_summary(
+    filters: Filters, now: datetime.datetime | None = None
+) -> SatisfactionSummary:
+    kinds = (SurveyKind.SESSION_FEEDBACK, SurveyKind.STUDY_DAY_FEEDBACK)
+    asked = attendances(filters, now).filter(
+        occurrence__event__details__kind__in=[
+            EventKind.ECHO_SESSION,
+            EventKind.WEBINAR,
+            EventKind.CONFERENCE,
+            EventKind.STUDY_DAY,
+        ]
+    )
+    return SatisfactionSummary(responses(filters, kinds).count(), asked.count())
+
+
+@dataclass(frozen=True)
+class Distribution:
+    question_id: int
+    question: str
+    kind: str
+    survey_kind: str
+    moore_level: int | None
+    respondents: int
+    counts: tuple[tuple[str, int], ...]  # (option, count) in option order
+    mean: float | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.respondents < MIN_RESPONDENTS
+
+    @property
+    def mean_cell(self) -> Cell:
+        return Cell(self.mean, self.respondents)
+
+
+def distributions(filters: Filters, kinds: Iterable[str]) -> list[Distribution]:
+    """Per question: how many gave each answer (numbers and choices; free text is not counted)."""
+    answers = Answer.objects.filter(response__in=responses(filters, kinds), topic="").exclude(
+        question__kind=QuestionKind.FREE_TEXT
+    )
+    numeric = (
+        answers.filter(value__isnull=False)
+        .values(
+            "question_id",
+            "question__text",
+            "question__kind",
+            "question__moore_level",
+            "question__survey__kind",
+            "question__sort_order",
+            "value",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_question: dict[int, dict] = {}
+    for row in numeric:
+        entry = by_question.setdefault(
+            row["question_id"],
+            {"row": row, "counts": Counter()},
+        )
+        entry["counts"][row["value"]] += row["n"]
+    choices = answers.filter(value__isnull=True).select_related("question__survey")
+    for answer in choices.only("question", "choices"):
+        question = answer.question
+        entry = by_question.setdefault(
+            question.pk,
+            {
+                "row": {
+                    "question_id": question.pk,
+                    "question__text": question.text,
+                    "question__kind": question.kind,
+                    "question__moore_level": question.moore_level,
+                    "question__survey__kind": question.survey.kind,
+                    "question__sort_order": question.sort_order,
+                },
+                "counts": Counter(),
+                "options": question.choices,
+                "respondents": 0,
+            },
+        )
+        entry["respondents"] = entry.get("respondents", 0) + 1
+        for choice in answer.choices:
+            entry["counts"][choice] += 1
+    result = []
+    for question_id, entry in by_question.items():
+        row = entry["row"]
+        kind = row["question__kind"]
+        counts: Counter = entry["counts"]
+        if kind in (QuestionKind.LIKERT_5, QuestionKind.LIKERT_7, QuestionKind.CONFIDENCE):
+            low, high = {"likert5": (1, 5), "likert7": (1, 7), "confidence": (0, 10)}[kind]
+            ordered = tuple((str(v), counts.get(v, 0)) for v in range(low, high + 1))
+            respondents = sum(counts.values())
+            mean = sum(v * n for v, n in counts.items()) / respondents if respondents else None
+        else:
+            options = entry.get("options") or sorted(counts)
+            ordered = tuple((option, counts.get(option, 0)) for option in options)
+            respondents = entry.get("respondents", 0)
+            mean = None
+        result.append(
+            Distribution(
+                question_id=question_id,
+                question=row["question__text"],
+                kind=kind,
+                survey_kind=row["question__survey__kind"],
+                moore_level=row["question__moore_level"],
+                respondents=respondents,
+                counts=ordered,
+                mean=mean,
+            )
+        )
+    result.sort(key=lambda d: (d.survey_kind, d.question_id))
+    return result
+
+
+@dataclass(frozen=True)
+class SessionFeedbackRow:
+    occurrence: Occurrence
+    attendances: int
+    responses: int
+
+    @property
+    def response_rate(self) -> int | None:
+        return percent(self.responses, self.attendances)
+
+
+def feedback_by_session(
+    filters: Filters, now: datetime.datetime | None = None, limit: int = 50
+) -> list[SessionFeedbackRow]:
+    """Held sessions and study days, newest first, with attendance and feedback counts."""
+    present = Q(attendance__status="present", attendance__minutes__gt=0) & filters.member_q(
+        "attendance__member__"
+    )
+    occurrences = (
+        held_occurrences(filters, now)
+        .filter(
+            event__details__kind__in=[
+                EventKind.ECHO_SESSION,
+                EventKind.WEBINAR,
+                EventKind.CONFERENCE,
+                EventKind.STUDY_DAY,
+            ]
+        )
+        .annotate(
+            n_present=Count("attendance", filter=present, distinct=True),
+            n_responses=Count(
+                "survey_responses",
+                filter=Q(
+                    survey_responses__survey__kind__in=[
+                        SurveyKind.SESSION_FEEDBACK,
+                        SurveyKind.STUDY_DAY_FEEDBACK,
+                    ]
+                )
+                & filters.member_q("survey_responses__member__"),
+                distinct=True,
+            ),
+        )
+        .select_related("event")
+        .order_by("-start")[:limit]
+    )
+    return [SessionFeedbackRow(o, o.n_present, o.n_responses) for o in occurrences]
+
+
+def session_distributions(occurrence: Occurrence) -> list[Distribution]:
+    return distributions(
+        Filters(occurrence_id=occurrence.pk),
+        (SurveyKind.SESSION_FEEDBACK, SurveyKind.STUDY_DAY_FEEDBACK),
+    )
+
+
+# --- Level 3: learning -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearningRow:
+    staff_group: str
+    label: str
+    members: int
+    attempted_quiz: int
+    passed_quiz: int
+    completed_track: int
+    completed_by_level: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pass_rate(self) -> int | None:
+        return percent(self.passed_quiz, self.attempted_quiz)
+
+    @property
+    def completion_percent(self) -> int | None:
+        return percent(self.completed_track, self.members)
+
+
+def learning_by_staff_group(filters: Filters) -> list[LearningRow]:
+    """Quiz pass rates and track completion by staff group, and completions by framework level."""
+    from learning.models import Certificate, CertificateKind, QuizAttempt
+
+    zone = scheduling.network_zone()
+    people = members(filters)
+    attempts = QuizAttempt.objects.filter(user__in=people)
+    certificates = Certificate.objects.filter(user__in=people, kind=CertificateKind.TRACK)
+    if filters.start is not None:
+        since = datetime.datetime.combine(filters.start, datetime.time(), zone)
+        attempts = attempts.filter(submitted_at__gte=since)
+        certificates = certificates.filter(issued_at__gte=since)
+    if filters.end is not None:
+        until = datetime.datetime.combine(
+            filters.end + datetime.timedelta(days=1), datetime.time(), zone
+        )
+        attempts = attempts.filter(submitted_at__lt=until)
+        certificates = certificates.filter(issued_at__lt=until)
+    totals = dict(
+        people.values("staff_group").annotate(n=Count("pk")).values_list("staff_group", "n")
+    )
+    attempted = dict(
+        attempts.values("user__staff_group")
+        .annotate(n=Count("user", distinct=True))
+        .values_list("user__staff_group", "n")
+        .order_by()
+    )
+    passed = dict(
+        attempts.filter(passed=True)
+        .values("user__staff_group")
+        .annotate(n=Count("user", distinct=True))
+        .values_list("user__staff_group", "n")
+        .order_by()
+    )
+    completed: dict[str, int] = {}
+    by_level: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in (
+        certificates.values("user__staff_group", "track__framework_level")
+        .annotate(n=Count("user", distinct=True))
+        .order_by()
+    ):
+        group = row["user__staff_group"]
+        by_level[group][row["track__framework_level"] or ""] = row["n"]
+    for row in (
+        certificates.values("user__staff_group").annotate(n=Count("user", distinct=True)).order_by()
+    ):
+        completed[row["user__staff_group"]] = row["n"]
+    return [
+        LearningRow(
+            staff_group=group.value,
+            label=str(group.label),
+            members=totals.get(group.value, 0),
+            attempted_quiz=attempted.get(group.value, 0),
+            passed_quiz=passed.get(group.value, 0),
+            completed_track=completed.get(group.value, 0),
+            completed_by_level=dict(by_level.get(group.value, {})),
+        )
+        for group in StaffGroup
+    ]
+
+
+# --- Level 4: competence -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConfidenceRow:
+    """Paired pre/post confidence in one topic (0–10), with a 95% interval of the change."""
+
+    programme: str
+    topic: str
+    pairs: int
+    mean_pre: float | None
+    mean_post: float | None
+    mean_change: float | None
+    ci_low: float | None
+    ci_high: float | None
+    retrospective_pairs: int
+    mean_retrospective_pre: float | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.pairs < MIN_RESPONDENTS
+
+    @property
+    def retrospective_suppressed(self) -> bool:
+        return self.retrospective_pairs < MIN_RESPONDENTS
+
+    def cell(self, name: str) -> Cell:
+        respondents = self.retrospective_pairs if "retrospective" in name else self.pairs
+        return Cell(getattr(self, name), respondents)
+
+
+def _interval(changes: list[float]) -> tuple[float | None, float | None]:
+    """95% confidence interval of the mean of `changes` (Student's t, from scipy)."""
+    if len(changes) < 2:
+        return None, None
+    from scipy import stats
+
+    mean = statistics.fmean(changes)
+    sem = stats.sem(changes)
+    if sem == 0:
+        return mean, mean
+    low, high = stats.t.interval(0.95, len(changes) - 1, loc=mean, scale=sem)
+    return float(low), float(high)
+
+
+def confidence_change(filters: Filters) -> list[ConfidenceRow]:
+    """Per programme and topic: pre and post confidence of the same members, paired."""
+    answers = (
+        Answer.objects.filter(
+            response__in=responses(
+                filters, (SurveyKind.PRE_CONFIDENCE, SurveyKind.POST_CONFIDENCE)
+            ),
+            question__kind=QuestionKind.CONFIDENCE,
+            value__isnull=False,
+        )
+        .values(
+            "response__member_id",
+            "response__programme_id",
+            "response__programme__name",
+            "response__cycle_start",
+            "response__survey__kind",
+            "topic",
+            "value",
+            "before_value",
+        )
+        .order_by()
+    )
+    pre: dict[tuple, int] = {}
+    post: dict[tuple, tuple[int, int | None]] = {}
+    names: dict[int, str] = {}
+    for row in answers:
+        key = (
+            row["response__programme_id"],
+            row["response__cycle_start"],
+            row["topic"],
+            row["response__member_id"],
+        )
+        names[row["response__programme_id"]] = row["response__programme__name"]
+        if row["response__survey__kind"] == SurveyKind.PRE_CONFIDENCE:
+            pre[key] = row["value"]
+        else:
+            post[key] = (row["value"], row["before_value"])
+    grouped: dict[tuple[int, str], dict[str, list]] = defaultdict(
+        lambda: {"pre": [], "post": [], "retro": [], "retro_post": []}
+    )
+    for key, (after, before) in post.items():
+        group = grouped[(key[0], key[2])]
+        if key in pre:
+            group["pre"].append(pre[key])
+            group["post"].append(after)
+        if before is not None:
+            group["retro"].append(before)
+            group["retro_post"].append(after)
+    rows = []
+    for (programme_id, topic), group in sorted(
+        grouped.items(), key=lambda item: (names[item[0][0]], item[0][1])
+    ):
+        changes = [b - a for a, b in zip(group["pre"], group["post"], strict=True)]
+        low, high = _interval(changes)
+        rows.append(
+            ConfidenceRow(
+                programme=names[programme_id],
+                topic=topic or str(_("Overall")),
+                pairs=len(changes),
+                mean_pre=statistics.fmean(group["pre"]) if group["pre"] else None,
+                mean_post=statistics.fmean(group["post"]) if group["post"] else None,
+                mean_change=statistics.fmean(changes) if changes else None,
+                ci_low=low,
+                ci_high=high,
+                retrospective_pairs=len(group["retro"]),
+                mean_retrospective_pre=statistics.fmean(group["retro"]) if group["retro"] else None,
+            )
+        )
+    return rows
+
+
+# --- Level 5: performance ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdoptionRow:
+    title: str
+    version: int | None
+    adopted: int
+    organisations: int
+    overdue: bool
+
+    @property
+    def adopted_percent(self) -> int | None:
+        return percent(self.adopted, self.organisations)
+
+
+def guideline_adoption() -> list[AdoptionRow]:
+    """Each live guideline: organisations that have adopted it, from `guidelines.uptake`."""
+    from guidelines import uptake
+
+    return [
+        AdoptionRow(
+            title=row.guideline.title,
+            version=row.version,
+            adopted=row.adopted.count,
+            organisations=row.adopted.total,
+            overdue=row.overdue,
+        )
+        for row in uptake.overview()
+    ]
+
+
+def practice_change(filters: Filters) -> list[Distribution]:
+    """Self-reported practice change: the follow-up survey's answers."""
+    return distributions(filters, (SurveyKind.FOLLOW_UP,))
+
+
+def chosen_quotes(filters: Filters) -> list[Answer]:
+    """Free-text answers a coordinator chose for the report, within the filters."""
+    kinds = SurveyKind.values
+    return list(
+        Answer.objects.filter(response__in=responses(filters, kinds), chosen_quote__isnull=False)
+        .select_related("question__survey", "response__member__organisation")
+        .order_by("-chosen_quote__chosen_at")
+    )

@@ -1,0 +1,365 @@
+"""Who is asked which survey, and the one way answers are saved.
+
+Who is asked comes from the records, never from a list kept by hand:
+
+- session feedback: members whose attendance (present) was recorded for an ECHO
+  session, webinar or conference, from the moment it ends (or the facilitator
+  ends the live room) for the survey's `open_days`;
+- study-day feedback: the same for study days;
+- pre-series confidence: members registered for a session of a programme's
+  cycle, until the first session they registered for has ended;
+- post-series confidence: members who attended at least one session of the
+  cycle, from the day after the cycle ends for `open_days`;
+- follow-up practice change: the same members, from 90 days after the cycle ends.
+
+Anyone else asking for a survey gets a 404: `ask_for()` returns None.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from schedule.models import Occurrence
+
+from events import scheduling
+from events.exceptions import IdentifiableTextError
+from events.models import (
+    Attendance,
+    EchoProgramme,
+    EventKind,
+    Registration,
+    RegistrationStatus,
+    SessionPlan,
+)
+from events.pii import find_identifiers
+from events.services import programme_sessions
+from members.models import User
+
+from .models import (
+    MAX_FREE_TEXT,
+    Answer,
+    ChosenQuote,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+    SurveyKind,
+)
+
+FEEDBACK_EVENT_KINDS = (EventKind.ECHO_SESSION, EventKind.WEBINAR, EventKind.CONFERENCE)
+FOLLOW_UP_AFTER = datetime.timedelta(days=90)
+
+
+class SurveyError(Exception):
+    """A response that cannot be accepted; the message is for the member."""
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A survey a member is asked to answer about one subject, and whether it is still open."""
+
+    survey: Survey
+    occurrence: Occurrence | None
+    programme: EchoProgramme | None
+    cycle_start: datetime.date | None
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    response: Response | None = None
+
+    @property
+    def subject_title(self) -> str:
+        if self.occurrence is not None:
+            return self.occurrence.title or self.occurrence.event.title
+        assert self.programme is not None
+        return self.programme.name
+
+    def is_open(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.survey.is_active and self.opens_at <= now < self.closes_at
+
+
+@dataclass(frozen=True)
+class AnswerData:
+    question_id: int
+    topic: str = ""
+    value: int | None = None
+    before_value: int | None = None
+    choices: Sequence[str] = field(default_factory=tuple)
+    text: str = ""
+
+
+def survey_for(kind: str, programme: EchoProgramme | None = None) -> Survey | None:
+    """The programme's own active survey of `kind`, else the network's default."""
+    surveys = Survey.objects.filter(kind=kind, is_active=True).filter(
+        Q(programme=programme) | Q(programme__isnull=True)
+        if programme is not None
+        else Q(programme__isnull=True)
+    )
+    chosen = None
+    for survey in surveys:
+        if survey.programme_id is not None:
+            return survey
+        chosen = survey
+    return chosen
+
+
+def _midnight_after(day: datetime.date) -> datetime.datetime:
+    zone = scheduling.network_zone()
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone)
+
+
+def curriculum_topics(programme: EchoProgramme) -> list[str]:
+    """The didactic topics planned for the programme's sessions, in session order, once each."""
+    topics: list[str] = []
+    plans = SessionPlan.objects.filter(occurrence__in=programme_sessions(programme)).order_by(
+        "occurrence__start"
+    )
+    for topic in plans.values_list("didactic_topic", flat=True):
+        topic = topic.strip()
+        if topic and topic not in topics:
+            topics.append(topic)
+    return topics
+
+
+def _existing_response(survey: Survey, member: User, **subject) -> Response | None:
+    return Response.objects.filter(survey=survey, member=member, **subject).first()
+
+
+def occurrence_ask(
+    member: User, occurrence: Occurrence, now: datetime.datetime | None = None
+) -> Ask | None:
+    """The feedback survey `member` is asked for `occurrence`, or None if they are not asked."""
+    now = now or timezone.now()
+    details = getattr(occurrence.event, "details", None)
+    if details is None or occurrence.cancelled:
+        return None
+    if details.kind == EventKind.STUDY_DAY:
+        kind = SurveyKind.STUDY_DAY_FEEDBACK
+    elif details.kind in FEEDBACK_EVENT_KINDS:
+        kind = SurveyKind.SESSION_FEEDBACK
+    else:
+        return None
+    programme = getattr(occurrence.event, "echo_programme", None)
+    survey = survey_for(kind, programme)
+    if survey is None:
+        return None
+    if not Attendance.objects.present().filter(occurrence=occurrence, member=member).exists():
+        return None
+    live_state = getattr(occurrence, "live_state", None)
+    ended = occurrence.end
+    if live_state is not None and live_state.ended_at is not None:
+        ended = min(ended, live_state.ended_at)
+    return Ask(
+        survey=survey,
+        occurrence=occurrence,
+        programme=None,
+        cycle_start=None,
+        opens_at=ended,
+        closes_at=occurrence.end + datetime.timedelta(days=survey.open_days),
+        response=_existing_response(survey, member, occurrence=occurrence),
+    )
+
+
+def cycle_ask(
+    member: User, programme: EchoProgramme, kind: str, now: datetime.datetime | None = None
+) -> Ask | None:
+    """The pre-series, post-series or follow-up survey of the programme's cycle for `member`."""
+    if kind not in (SurveyKind.PRE_CONFIDENCE, SurveyKind.POST_CONFIDENCE, SurveyKind.FOLLOW_UP):
+        return None
+    survey = survey_for(kind, programme)
+    if survey is None:
+        return None
+    sessions = programme_sessions(programme).filter(cancelled=False)
+    if kind == SurveyKind.PRE_CONFIDENCE:
+        first_end = Registration.objects.filter(
+            member=member, occurrence__in=sessions, status=RegistrationStatus.REGISTERED
+        ).aggregate(first=Min("occurrence__end"))["first"]
+        if first_end is None:
+            return None
+        opens_at = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+        closes_at = first_end
+    else:
+        if not Attendance.objects.present().filter(member=member, occurrence__in=sessions).exists():
+            return None
+        opens_at = _midnight_after(programme.cycle_end)
+        if kind == SurveyKind.FOLLOW_UP:
+            opens_at += FOLLOW_UP_AFTER
+        closes_at = opens_at + datetime.timedelta(days=survey.open_days)
+    return Ask(
+        survey=survey,
+        occurrence=None,
+        programme=programme,
+        cycle_start=programme.cycle_start,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        response=_existing_response(
+            survey, member, programme=programme, cycle_start=programme.cycle_start
+        ),
+    )
+
+
+def open_asks(member: User, now: datetime.datetime | None = None) -> list[Ask]:
+    """Every survey the member may answer (or change) now, newest subject first."""
+    now = now or timezone.now()
+    asks: list[Ask] = []
+    recent = now - datetime.timedelta(days=60)
+    attended = (
+        Occurrence.objects.filter(
+            attendance__in=Attendance.objects.present().filter(member=member),
+            start__gte=recent,
+            start__lte=now,
+        )
+        .select_related("event__details", "event__echo_programme", "live_state")
+        .order_by("-start")
+    )
+    for occurrence in attended:
+        ask = occurrence_ask(member, occurrence, now)
+        if ask is not None and ask.is_open(now):
+            asks.append(ask)
+    programmes = EchoProgramme.objects.filter(
+        Q(series__occurrence__registrations__member=member)
+        | Q(series__occurrence__attendance__member=member)
+    ).distinct()
+    for programme in programmes:
+        for kind in (SurveyKind.PRE_CONFIDENCE, SurveyKind.POST_CONFIDENCE, SurveyKind.FOLLOW_UP):
+            ask = cycle_ask(member, programme, kind, now)
+            if ask is not None and ask.is_open(now):
+                asks.append(ask)
+    return asks
+
+
+def questions_with_topics(ask: Ask) -> list[tuple[Question, str]]:
+    """The questions as asked: a per-topic question once for each curriculum topic."""
+    topics = curriculum_topics(ask.programme) if ask.programme is not None else []
+    asked: list[tuple[Question, str]] = []
+    for question in ask.survey.questions.all():
+        if question.per_topic:
+            asked.extend((question, topic) for topic in topics)
+        else:
+            asked.append((question, ""))
+    return asked
+
+
+def _check(question: Question, answer: AnswerData) -> None:
+    value_range = question.value_range
+    if value_range is not None:
+        low, high = value_range
+        for value in (answer.value, answer.before_value):
+            if value is not None and not low <= value <= high:
+                raise SurveyError(
+                    _("Answers must be between %(low)s and %(high)s.") % {"low": low, "high": high}
+                )
+    elif question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        if any(choice not in question.choices for choice in answer.choices):
+            raise SurveyError(_("Choose from the options given."))
+        if question.kind == QuestionKind.SINGLE_CHOICE and len(answer.choices) > 1:
+            raise SurveyError(_("Choose one option."))
+    if len(answer.text) > MAX_FREE_TEXT:
+        raise SurveyError(_("Answers can be up to %(n)s characters.") % {"n": MAX_FREE_TEXT})
+
+
+def check_free_text(answers: Sequence[AnswerData]) -> None:
+    """Refuse free text that identifies a patient, as case text is refused."""
+    findings = {}
+    for answer in answers:
+        if answer.text:
+            found = find_identifiers(answer.text)
+            if found:
+                findings[f"{answer.question_id}:{answer.topic}"] = found
+    if findings:
+        raise IdentifiableTextError(findings)
+
+
+@transaction.atomic
+def submit_response(
+    member: User, ask: Ask, answers: Sequence[AnswerData], now: datetime.datetime | None = None
+) -> Response:
+    """Save the member's answers for `ask`, replacing earlier ones. All or nothing.
+
+    Raises SurveyError when the survey is closed or an answer does not fit its
+    question, and IdentifiableTextError when free text identifies someone.
+    """
+    now = now or timezone.now()
+    if not ask.is_open(now):
+        raise SurveyError(_("This survey is closed, so answers can no longer be given or changed."))
+    asked = {(question.pk, topic): question for question, topic in questions_with_topics(ask)}
+    seen: set[tuple[int, str]] = set()
+    for answer in answers:
+        key = (answer.question_id, answer.topic)
+        question = asked.get(key)
+        if question is None:
+            raise SurveyError(_("That question is not part of this survey."))
+        if key in seen:
+            raise SurveyError(_("Each question can be answered once."))
+        seen.add(key)
+        _check(question, answer)
+    for key, question in asked.items():
+        if question.required and key not in seen:
+            raise SurveyError(_("Answer every question marked as required."))
+    check_free_text(answers)
+    subject = (
+        {"occurrence": ask.occurrence}
+        if ask.occurrence is not None
+        else {"programme": ask.programme, "cycle_start": ask.cycle_start}
+    )
+    response = (
+        Response.objects.select_for_update()
+        .filter(survey=ask.survey, member=member, **subject)
+        .first()
+    )
+    if response is None:
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    survey=ask.survey, member=member, submitted_at=now, updated_at=now, **subject
+                )
+        except IntegrityError:
+            # Another tab saved first: change that response instead.
+            response = Response.objects.select_for_update().get(
+                survey=ask.survey, member=member, **subject
+            )
+    response.updated_at = now
+    response.save(update_fields=["updated_at"])
+    response.answers.all().delete()
+    Answer.objects.bulk_create(
+        Answer(
+            response=response,
+            question_id=answer.question_id,
+            topic=answer.topic,
+            value=answer.value,
+            before_value=answer.before_value,
+            choices=list(answer.choices),
+            text=answer.text.strip(),
+        )
+        for answer in answers
+        if answer.value is not None or answer.choices or answer.text.strip()
+    )
+    return response
+
+
+@transaction.atomic
+def choose_quote(answer: Answer, *, by: User) -> ChosenQuote:
+    """Mark a free-text answer for quotation in the impact report (coordinators only)."""
+    from members.permissions import is_coordinator
+
+    if not is_coordinator(by):
+        raise SurveyError(_("Only coordinators choose quotes."))
+    if answer.question.kind != QuestionKind.FREE_TEXT or not answer.text:
+        raise SurveyError(_("Only written answers can be quoted."))
+    quote, _created = ChosenQuote.objects.get_or_create(answer=answer, defaults={"chosen_by": by})
+    return quote
+
+
+@transaction.atomic
+def unchoose_quote(answer: Answer, *, by: User) -> None:
+    from members.permissions import is_coordinator
+
+    if not is_coordinator(by):
+        raise SurveyError(_("Only coordinators choose quotes."))
+    ChosenQuote.objects.filter(answer=answer).delete()
