@@ -49,6 +49,7 @@ from .models import (
     QuestionKind,
     Response,
     Survey,
+    SurveyInvitation,
     SurveyKind,
 )
 
@@ -363,3 +364,75 @@ def unchoose_quote(answer: Answer, *, by: User) -> None:
     if not is_coordinator(by):
         raise SurveyError(_("Only coordinators choose quotes."))
     ChosenQuote.objects.filter(answer=answer).delete()
+
+
+INVITE_WITHIN = datetime.timedelta(days=7)
+
+
+def _invite(ask: Ask, member: User, subject: dict) -> bool:
+    """Record and send one invitation; False if this member was invited to this already."""
+    from django.conf import settings
+
+    from cop_site.emails import send_templated_email_on_commit
+
+    try:
+        with transaction.atomic():
+            SurveyInvitation.objects.create(survey=ask.survey, member=member, **subject)
+    except IntegrityError:
+        return False
+    from .views import ask_url
+
+    send_templated_email_on_commit(
+        [member.email],
+        "evaluation/email/invitation",
+        {
+            "member": member,
+            "ask": ask,
+            "url": settings.WAGTAILADMIN_BASE_URL + ask_url(ask),
+        },
+    )
+    return True
+
+
+@transaction.atomic
+def send_survey_invitations(now: datetime.datetime | None = None) -> int:
+    """E-mail each member once per survey and subject they are asked about and have not
+    answered: sessions and study days that ended in the last week, and cycle surveys
+    (pre-series, post-series, follow-up) that are open now. Safe to run as often as you like."""
+    now = now or timezone.now()
+    sent = 0
+    recent = (
+        Occurrence.objects.filter(end__lte=now, end__gte=now - INVITE_WITHIN, cancelled=False)
+        .select_related("event__details", "event__echo_programme", "live_state")
+        .order_by("start")
+    )
+    for occurrence in recent:
+        attendees = User.objects.filter(
+            attendance__in=Attendance.objects.present().filter(occurrence=occurrence),
+            is_active=True,
+        ).distinct()
+        for member in attendees:
+            ask = occurrence_ask(member, occurrence, now)
+            if ask is not None and ask.is_open(now) and ask.response is None:
+                sent += _invite(ask, member, {"occurrence": occurrence})
+    for programme in EchoProgramme.objects.all():
+        sessions = programme_sessions(programme).filter(cancelled=False)
+        people = User.objects.filter(
+            Q(registrations__occurrence__in=sessions, registrations__status="registered")
+            | Q(attendance__occurrence__in=sessions),
+            is_active=True,
+        ).distinct()
+        for member in people:
+            for kind in (
+                SurveyKind.PRE_CONFIDENCE,
+                SurveyKind.POST_CONFIDENCE,
+                SurveyKind.FOLLOW_UP,
+            ):
+                ask = cycle_ask(member, programme, kind, now)
+                if ask is not None and ask.is_open(now) and ask.response is None:
+                    sent += _invite(
+                        ask,
+                        member,
+                        {"programme": programme, "cycle_start": programme.cycle_start},
+                    )
+    return sent

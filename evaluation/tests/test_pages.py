@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluation import services
+from evaluation.models import Response
 from events import services as event_services
 from events.models import AttendanceStatus, EventKind
 from events.tests.conftest import first_occurrence, make_event
-from evaluation import services
-from evaluation.models import Response
 from members import roles
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -216,3 +216,17 @@ def test_dashboard_panel_lists_unanswered_feedback(client, held_session):
     home = client.get("/").content.decode()
     assert "Your feedback" in home
     assert reverse("evaluation:respond_occurrence", args=[occurrence.pk]) in home
+
+
+def test_invitations_are_sent_once_to_attendees_who_have_not_answered(
+    held_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    occurrence, _organisation, attendees = held_session
+    _feedback(attendees[0], occurrence, 4)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_survey_invitations() == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_survey_invitations() == 0
+    recipients = sorted(address for message in mailoutbox for address in message.to)
+    assert recipients == sorted(member.email for member in attendees[1:])
+    assert reverse("evaluation:respond_occurrence", args=[occurrence.pk]) in mailoutbox[0].body
