@@ -17,8 +17,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from schedule.models import Occurrence
@@ -461,52 +471,38 @@ class Distribution:
 
 def distributions(filters: Filters, kinds: Iterable[str]) -> list[Distribution]:
     """Per question: how many gave each answer (numbers and choices; free text is not counted)."""
-    answers = Answer.objects.filter(response__in=responses(filters, kinds), topic="").exclude(
-        question__kind=QuestionKind.FREE_TEXT
-    )
-    numeric = (
-        answers.filter(value__isnull=False)
+    rows = (
+        Answer.objects.filter(response__in=responses(filters, kinds), topic="")
+        .exclude(question__kind=QuestionKind.FREE_TEXT)
         .values(
             "question_id",
             "question__text",
             "question__kind",
             "question__moore_level",
             "question__survey__kind",
-            "question__sort_order",
+            "question__choices",
             "value",
+            "choices",
         )
         .annotate(n=Count("pk"))
         .order_by()
     )
     by_question: dict[int, dict] = {}
-    for row in numeric:
+    for row in rows:
         entry = by_question.setdefault(
             row["question_id"],
-            {"row": row, "counts": Counter()},
-        )
-        entry["counts"][row["value"]] += row["n"]
-    choices = answers.filter(value__isnull=True).select_related("question__survey")
-    for answer in choices.only("question", "choices"):
-        question = answer.question
-        entry = by_question.setdefault(
-            question.pk,
             {
-                "row": {
-                    "question_id": question.pk,
-                    "question__text": question.text,
-                    "question__kind": question.kind,
-                    "question__moore_level": question.moore_level,
-                    "question__survey__kind": question.survey.kind,
-                    "question__sort_order": question.sort_order,
-                },
+                "row": row,
                 "counts": Counter(),
-                "options": question.choices,
+                "options": row["question__choices"],
                 "respondents": 0,
             },
         )
-        entry["respondents"] = entry.get("respondents", 0) + 1
-        for choice in answer.choices:
-            entry["counts"][choice] += 1
+        entry["respondents"] += row["n"]
+        if row["value"] is not None:
+            entry["counts"][row["value"]] += row["n"]
+        for choice in row["choices"] or ():
+            entry["counts"][choice] += row["n"]
     result = []
     for question_id, entry in by_question.items():
         row = entry["row"]
@@ -515,12 +511,12 @@ def distributions(filters: Filters, kinds: Iterable[str]) -> list[Distribution]:
         if kind in (QuestionKind.LIKERT_5, QuestionKind.LIKERT_7, QuestionKind.CONFIDENCE):
             low, high = {"likert5": (1, 5), "likert7": (1, 7), "confidence": (0, 10)}[kind]
             ordered = tuple((str(v), counts.get(v, 0)) for v in range(low, high + 1))
-            respondents = sum(counts.values())
+            respondents = entry["respondents"]
             mean = sum(v * n for v, n in counts.items()) / respondents if respondents else None
         else:
             options = entry.get("options") or sorted(counts)
             ordered = tuple((option, counts.get(option, 0)) for option in options)
-            respondents = entry.get("respondents", 0)
+            respondents = entry["respondents"]
             mean = None
         result.append(
             Distribution(
@@ -553,8 +549,23 @@ def feedback_by_session(
     filters: Filters, now: datetime.datetime | None = None, limit: int = 50
 ) -> list[SessionFeedbackRow]:
     """Held sessions and study days, newest first, with attendance and feedback counts."""
-    present = Q(attendance__status="present", attendance__minutes__gt=0) & filters.member_q(
-        "attendance__member__"
+    present = (
+        Attendance.objects.present()
+        .filter(occurrence=OuterRef("pk"))
+        .filter(filters.member_q("member__"))
+        .values("occurrence")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    answered = (
+        Response.objects.filter(
+            occurrence=OuterRef("pk"),
+            survey__kind__in=[SurveyKind.SESSION_FEEDBACK, SurveyKind.STUDY_DAY_FEEDBACK],
+        )
+        .filter(filters.member_q("member__"))
+        .values("occurrence")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     occurrences = (
         held_occurrences(filters, now)
@@ -567,18 +578,8 @@ def feedback_by_session(
             ]
         )
         .annotate(
-            n_present=Count("attendance", filter=present, distinct=True),
-            n_responses=Count(
-                "survey_responses",
-                filter=Q(
-                    survey_responses__survey__kind__in=[
-                        SurveyKind.SESSION_FEEDBACK,
-                        SurveyKind.STUDY_DAY_FEEDBACK,
-                    ]
-                )
-                & filters.member_q("survey_responses__member__"),
-                distinct=True,
-            ),
+            n_present=Coalesce(Subquery(present, output_field=IntegerField()), Value(0)),
+            n_responses=Coalesce(Subquery(answered, output_field=IntegerField()), Value(0)),
         )
         .select_related("event")
         .order_by("-start")[:limit]
@@ -636,19 +637,18 @@ def learning_by_staff_group(filters: Filters) -> list[LearningRow]:
     totals = dict(
         people.values("staff_group").annotate(n=Count("pk")).values_list("staff_group", "n")
     )
-    attempted = dict(
+    attempted: dict[str, int] = {}
+    passed: dict[str, int] = {}
+    for row in (
         attempts.values("user__staff_group")
-        .annotate(n=Count("user", distinct=True))
-        .values_list("user__staff_group", "n")
+        .annotate(
+            tried=Count("user", distinct=True),
+            passed=Count("user", distinct=True, filter=Q(passed=True)),
+        )
         .order_by()
-    )
-    passed = dict(
-        attempts.filter(passed=True)
-        .values("user__staff_group")
-        .annotate(n=Count("user", distinct=True))
-        .values_list("user__staff_group", "n")
-        .order_by()
-    )
+    ):
+        attempted[row["user__staff_group"]] = row["tried"]
+        passed[row["user__staff_group"]] = row["passed"]
     completed: dict[str, int] = {}
     by_level: dict[str, dict[str, int]] = defaultdict(dict)
     for row in (
