@@ -140,14 +140,18 @@ def attendances(filters: Filters, now: datetime.datetime | None = None) -> Query
     now = now or timezone.now()
     return (
         Attendance.objects.present()
-        .filter(filters.occurrence_q("occurrence__"), occurrence__end__lte=now)
+        .filter(filters.occurrence_q("occurrence__"))
+        .filter(Q(occurrence__end__lte=now) | Q(occurrence__live_state__ended_at__lte=now))
         .filter(filters.member_q("member__"))
     )
 
 
 def held_occurrences(filters: Filters, now: datetime.datetime | None = None):
     now = now or timezone.now()
-    return Occurrence.objects.filter(filters.occurrence_q(), end__lte=now)
+    # Held: over by the clock, or ended early by the facilitator in the live room.
+    return Occurrence.objects.filter(filters.occurrence_q()).filter(
+        Q(end__lte=now) | Q(live_state__ended_at__lte=now)
+    )
 
 
 # --- Level 1: participation --------------------------------------------------------------------
