@@ -287,7 +287,8 @@ def submit_response(
     question, and IdentifiableTextError when free text identifies someone.
     """
     now = now or timezone.now()
-    if not ask.is_open(now):
+    still_active = Survey.objects.filter(pk=ask.survey.pk, is_active=True).exists()
+    if not ask.is_open(now) or not still_active:
         raise SurveyError(_("This survey is closed, so answers can no longer be given or changed."))
     asked = {(question.pk, topic): question for question, topic in questions_with_topics(ask)}
     seen: set[tuple[int, str]] = set()

@@ -38,15 +38,16 @@ def past_event(days: int, *, title: str = "Pain assessment webinar", **kwargs):
     return first_occurrence(make_event(title=title, start=days_ago(days), **kwargs))
 
 
-def attend(occurrence, member, *, by, status=AttendanceStatus.PRESENT, minutes=None):
-    return events.record_attendance(occurrence, member, status=status, minutes=minutes, by=by)
+def attend(held, member, *, by, status=AttendanceStatus.PRESENT, minutes=None):
+    """Mark `member` on the register of `held` (present for its whole length by default)."""
+    return events.record_attendance(held, member, status=status, minutes=minutes, by=by)
 
 
-def register_in_the_past(member, occurrence):
-    """Register `member` as they could have done the day before `occurrence` started."""
+def register_in_the_past(member, held):
+    """Register `member` as they could have done the day before `held` started."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(timezone, "now", lambda: occurrence.start - datetime.timedelta(days=1))
-        return events.register_for_occurrence(member, occurrence)
+        patch.setattr(timezone, "now", lambda: held.start - datetime.timedelta(days=1))
+        return events.register_for_occurrence(member, held)
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def feedback_ask(member, coordinator, ended_session):
 
 
 @pytest.fixture
-def past_echo(facilitator):
+def past_echo(facilitator):  # noqa: F811  (the re-exposed fixture)
     """A monthly ECHO programme whose cycle ran from ~150 to ~20 days ago."""
     start = days_ago(150)
     until = days_ago(20).date()

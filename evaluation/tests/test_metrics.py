@@ -22,7 +22,6 @@ from tests.factories import OrganisationFactory, UserFactory
 from .conftest import (
     LONDON,
     attend,
-    days_ago,
     make_event,
     past_event,
     post_ask,

@@ -9,6 +9,7 @@ import pytest
 from evaluation import services
 from evaluation.models import Answer, ChosenQuote, QuestionKind, Response, Survey, SurveyKind
 from evaluation.services import AnswerData, SurveyError
+from events import services as events
 from events.exceptions import IdentifiableTextError
 from events.models import AttendanceStatus, EventKind
 from events.services import programme_sessions
@@ -184,7 +185,9 @@ def test_a_second_submission_changes_the_same_response(member, ended_session, fe
 
 def test_optional_questions_may_be_left_out(member, feedback_ask):
     required = [
-        a for a, q in zip(full_answers(feedback_ask), questions(feedback_ask)) if q.required
+        a
+        for a, q in zip(full_answers(feedback_ask), questions(feedback_ask), strict=True)
+        if q.required
     ]
 
     response = services.submit_response(member, feedback_ask, required)
@@ -222,7 +225,7 @@ def missing_required(ask):
     return full_answers(ask)[1:]
 
 
-def choice_on_a_scale(ask):
+def text_too_long(ask):
     answers = full_answers(ask)
     return [*answers[:-1], AnswerData(answers[-1].question_id, text="x" * 2001)]
 
@@ -234,7 +237,7 @@ REFUSED = [
     another_surveys_question,
     duplicated,
     missing_required,
-    choice_on_a_scale,
+    text_too_long,
 ]
 
 
@@ -323,8 +326,6 @@ def test_answers_outside_the_window_are_refused(member, feedback_ask, when):
 
 def test_per_topic_answers_are_one_per_topic(member, coordinator, past_echo):
     sessions = list(programme_sessions(past_echo))
-    from events import services as events
-
     events.plan_session(sessions[0], didactic_topic="Pain")
     events.plan_session(sessions[1], didactic_topic=" Breathlessness ")
     events.plan_session(sessions[2], didactic_topic="Pain")
