@@ -42,12 +42,6 @@ def main_navigation(request: HttpRequest) -> list[dict]:
         links.append(
             {"label": _("Organisations"), "url": url, "current": request.path.startswith(url)}
         )
-    if permissions.is_coordinator(request.user) or permissions.is_executive(request.user):
-        url = _resolvable("evaluation:dashboard")
-        if url is not None:
-            links.append(
-                {"label": _("Evaluation"), "url": url, "current": request.path.startswith(url)}
-            )
     if permissions.can_approve_members(request.user):
         url = reverse("members:approval_queue")
         links.append({"label": _("Approvals"), "url": url, "current": request.path.startswith(url)})
