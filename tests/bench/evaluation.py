@@ -225,22 +225,6 @@ PAGES = [
     "/evaluation/?period=6m&staff_group=clinical&rurality=rural",
     "/evaluation/report/",
     "/evaluation/programmes/programme-0/",
-    *(
-        f"/evaluation/csv/{table}/"
-        for table in (
-            "participation",
-            "reach",
-            "periphery",
-            "trend",
-            "cycles",
-            "sessions",
-            "feedback",
-            "learning",
-            "confidence",
-            "adoption",
-            "practice",
-        )
-    ),
 ]
 
 
@@ -254,7 +238,9 @@ def main() -> None:
     try:
         _setup_django(services)
         build(args.scale)
-        measure(PAGES, args.repeat)
+        from evaluation.views import CSV_TABLES
+
+        measure([*PAGES, *(f"/evaluation/csv/{table}/" for table in CSV_TABLES)], args.repeat)
     finally:
         from django.db import connections
 
