@@ -53,6 +53,16 @@ def coordinator_client(client, coordinator):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """The test database is rolled back after each test, so what the cache keeps of it goes."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_channel_layer():
     """Each test gets its own channel layer: a layer's locks belong to one event loop, and
     pytest-asyncio gives every test a new loop."""

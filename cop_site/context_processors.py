@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
@@ -31,10 +32,32 @@ def _resolvable(target: str) -> str | None:
         return None
 
 
-def main_navigation(request: HttpRequest) -> list[dict]:
+# What the shell reads from the page tree is the same for everyone: it is kept in the cache
+# and forgotten whenever a page is published, unpublished, moved or deleted (`signals.py`).
+PAGE_TREE_CACHE_KEY = "cop_site:shell:page-tree"
+PAGE_TREE_CACHE_SECONDS = 60 * 60
+
+
+def forget_page_tree(**_kwargs) -> None:
+    cache.delete(PAGE_TREE_CACHE_KEY)
+
+
+def _page_tree() -> dict:
+    tree = cache.get(PAGE_TREE_CACHE_KEY)
+    if tree is None:
+        tree = {
+            "navigation": {target: _resolvable(target) for _label, target in MAIN_NAVIGATION},
+            "footer": footer_links(),
+        }
+        cache.set(PAGE_TREE_CACHE_KEY, tree, PAGE_TREE_CACHE_SECONDS)
+    return tree
+
+
+def main_navigation(request: HttpRequest, tree: dict | None = None) -> list[dict]:
+    tree = tree if tree is not None else _page_tree()
     links = []
     for label, url_name in MAIN_NAVIGATION:
-        url = _resolvable(url_name)
+        url = tree["navigation"].get(url_name)
         if url is not None:
             links.append({"label": label, "url": url, "current": request.path.startswith(url)})
     if permissions.is_approved_member(request.user):
@@ -48,17 +71,20 @@ def main_navigation(request: HttpRequest) -> list[dict]:
     return links
 
 
-def footer_links() -> list:
+def footer_links() -> list[dict]:
+    """Public live pages in the menu under the home page: titles and addresses only."""
     from wagtail.models import Page
 
-    return list(Page.objects.live().public().in_menu().filter(depth=3).order_by("path"))
+    pages = Page.objects.live().public().in_menu().filter(depth=3).order_by("path")
+    return [{"title": page.title, "url": page.url} for page in pages]
 
 
 def site_shell(request: HttpRequest) -> dict:
+    tree = _page_tree()
     return {
-        "footer_links": footer_links(),
+        "footer_links": tree["footer"],
         "SITE_NAME": settings.SITE_NAME,
-        "main_navigation": main_navigation(request),
-        "search_url": _resolvable("search:search"),
+        "main_navigation": main_navigation(request, tree),
+        "search_url": tree["navigation"].get("search:search"),
         "is_member": permissions.is_approved_member(request.user),
     }

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from schedule.models import Occurrence
 
+from cop_site.queries import count_rows
 from events import scheduling
 from events.models import Attendance, EchoProgramme, EventKind
 from members.models import (
@@ -180,12 +181,7 @@ class Participation:
 
 
 def participation(filters: Filters, now: datetime.datetime | None = None) -> Participation:
-    records = attendances(filters, now)
-    totals = records.aggregate(
-        n=Count("pk"),
-        people=Count("member", distinct=True),
-        organisations=Count("member__organisation", distinct=True),
-    )
+    records = attendances(filters, now).order_by()
     organisations = Organisation.objects.all()
     if filters.organisation_kind:
         organisations = organisations.filter(kind=filters.organisation_kind)
@@ -195,13 +191,23 @@ def participation(filters: Filters, now: datetime.datetime | None = None) -> Par
         organisations = organisations.filter(rurality=filters.rurality)
     if filters.organisation is not None:
         organisations = organisations.filter(pk=filters.organisation.pk)
+    counts = count_rows(
+        held=held_occurrences(filters, now).values("pk"),
+        attendances=records.values("pk"),
+        people=records.values("member").distinct(),
+        organisations_reached=records.filter(member__organisation__isnull=False)
+        .values("member__organisation")
+        .distinct(),
+        members=members(filters).values("pk"),
+        organisations=organisations.values("pk"),
+    )
     return Participation(
-        sessions_held=held_occurrences(filters, now).count(),
-        attendances=totals["n"],
-        unique_attendees=totals["people"],
-        members_in_network=members(filters).count(),
-        organisations_reached=totals["organisations"],
-        organisations_in_network=organisations.count(),
+        sessions_held=counts["held"],
+        attendances=counts["attendances"],
+        unique_attendees=counts["people"],
+        members_in_network=counts["members"],
+        organisations_reached=counts["organisations_reached"],
+        organisations_in_network=counts["organisations"],
     )
 
 
@@ -262,9 +268,13 @@ def reach(filters: Filters, now: datetime.datetime | None = None) -> dict[str, l
     tallies: dict[str, dict[str, list]] = {
         name: defaultdict(lambda: [0, 0, set(), set()]) for name in REACH_DIMENSIONS
     }
+    labels: dict[tuple[str, object], str] = {}
     for row in rows:
         for name, (_label, path, _choices) in REACH_DIMENSIONS.items():
-            tally = tallies[name][_dimension_label(name, row[path])]
+            key = (name, row[path])
+            if key not in labels:
+                labels[key] = _dimension_label(name, row[path])
+            tally = tallies[name][labels[key]]
             tally[0] += row["n"]
             if row["organisation_id"] is not None:
                 tally[2].add(row["organisation_id"])

@@ -20,6 +20,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 
+from evaluation.admin_forms import SurveyAdminForm
+
 
 class SurveyKind(models.TextChoices):
     SESSION_FEEDBACK = "session_feedback", _("Session feedback")
@@ -88,6 +90,7 @@ class Survey(ClusterableModel):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    base_form_class = SurveyAdminForm
     panels = [
         MultiFieldPanel(
             [FieldPanel("title"), FieldPanel("kind"), FieldPanel("programme")],

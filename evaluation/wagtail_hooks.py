@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -77,6 +78,28 @@ def live_room_feedback(request: HttpRequest, occurrence) -> DashboardPanel | Non
         template="evaluation/panels/live_end.html",
         context={"respond_url": reverse("evaluation:respond_occurrence", args=[occurrence.pk])},
     )
+
+
+@hooks.register("before_delete_snippet")
+def keep_answered_surveys(request: HttpRequest, instances):
+    """A survey with answers is not deleted (singly or in bulk): the figures are counted from
+    those answers. Closing it ("in use" unticked) is the way to stop it."""
+    answered = [
+        instance
+        for instance in instances
+        if isinstance(instance, Survey) and instance.responses.exists()
+    ]
+    if not answered:
+        return None
+    messages.error(
+        request,
+        _(
+            "These surveys have answers, so they cannot be deleted: %(surveys)s. Untick “in use” "
+            "to close a survey instead."
+        )
+        % {"surveys": ", ".join(f"“{survey}”" for survey in answered)},
+    )
+    return HttpResponseRedirect(reverse("wagtailsnippets_evaluation_survey:list"))
 
 
 class SurveyViewSet(SnippetViewSet):

@@ -32,6 +32,15 @@ CHANNEL_LAYERS = {
         "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000}]},
     }
 }
+# The cache is Redis (database 1, apart from the channel layer's) so the live Daphne
+# process and the tests see the same cache, and clearing it between tests clears both.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL.rsplit("/", 1)[0] + "/1",
+        "KEY_PREFIX": "test",
+    }
+}
 # The live Daphne server for browser tests writes e-mails to files the test can read.
 EMAIL_BACKEND = os.environ.get(
     "TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"

@@ -220,6 +220,33 @@ def measure(paths: list[str], repeat: int) -> None:
         )
 
 
+def profile(path: str) -> None:
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    from members.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email="coordinator@bench.example"))
+    client.get(path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(5):
+        client.get(path)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    for number, query in enumerate(queries, 1):
+        print(f"{number:3d} {query['time']:>6} {query['sql'][:300]}")
+
+
 PAGES = [
     "/evaluation/",
     "/evaluation/?period=6m&staff_group=clinical&rurality=rural",
@@ -232,6 +259,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--profile", metavar="PATH", help="print a cProfile of PATH (one request) instead"
+    )
     args = parser.parse_args()
     services = Services()
     services.start()
@@ -240,6 +270,9 @@ def main() -> None:
         build(args.scale)
         from evaluation.views import CSV_TABLES
 
+        if args.profile:
+            profile(args.profile)
+            return
         measure([*PAGES, *(f"/evaluation/csv/{table}/" for table in CSV_TABLES)], args.repeat)
     finally:
         from django.db import connections
