@@ -482,6 +482,13 @@ class Distribution:
     def mean_cell(self) -> Cell:
         return Cell(self.mean, self.respondents)
 
+    @property
+    def bars(self) -> tuple[tuple[str, int, int], ...]:
+        """(option, count, percent of respondents) for the bar chart beside the table."""
+        return tuple(
+            (option, count, percent(count, self.respondents) or 0) for option, count in self.counts
+        )
+
 
 def distributions(filters: Filters, kinds: Iterable[str]) -> list[Distribution]:
     """Per question: how many gave each answer (numbers and choices; free text is not counted)."""

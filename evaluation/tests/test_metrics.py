@@ -292,6 +292,7 @@ def test_feedback_distributions_are_suppressed_below_five_respondents(coordinato
     useful = five[0]
     assert useful.question == "The session was useful to me."
     assert useful.counts == (("1", 0), ("2", 1), ("3", 0), ("4", 2), ("5", 2))
+    assert useful.bars == (("1", 0, 0), ("2", 1, 20), ("3", 0, 0), ("4", 2, 40), ("5", 2, 40))
     assert useful.mean == pytest.approx(4.0)
     assert str(useful.mean_cell) == "4.0"
 
