@@ -823,16 +823,34 @@ class AdoptionRow:
     adopted: int
     organisations: int
     overdue: bool
+    history: tuple[int, ...] = ()  # organisations adopted at the end of each ADOPTION_MONTHS
 
     @property
     def adopted_percent(self) -> int | None:
         return percent(self.adopted, self.organisations)
 
 
-def guideline_adoption() -> list[AdoptionRow]:
-    """Each live guideline: organisations that have adopted it, from `guidelines.uptake`."""
+ADOPTION_MONTHS = 6
+
+
+def adoption_month_ends(today: datetime.date | None = None) -> list[datetime.date]:
+    """The last day of each of the previous months and today: the columns of adoption history."""
+    today = today or timezone.localdate()
+    ends = [today]
+    first = today.replace(day=1)
+    for _month in range(ADOPTION_MONTHS - 1):
+        end = first - datetime.timedelta(days=1)
+        ends.append(end)
+        first = end.replace(day=1)
+    return ends[::-1]
+
+
+def guideline_adoption(today: datetime.date | None = None) -> list[AdoptionRow]:
+    """Each live guideline: organisations that have adopted it now and at each month's end,
+    from `guidelines.uptake`."""
     from guidelines import uptake
 
+    history = uptake.adopted_on(adoption_month_ends(today))
     return [
         AdoptionRow(
             title=row.guideline.title,
@@ -840,6 +858,7 @@ def guideline_adoption() -> list[AdoptionRow]:
             adopted=row.adopted.count,
             organisations=row.adopted.total,
             overdue=row.overdue,
+            history=tuple(history.get(row.guideline.pk, [0] * ADOPTION_MONTHS)),
         )
         for row in uptake.overview()
     ]

@@ -7,6 +7,7 @@ app_name = "evaluation"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("report/", views.report, name="report"),
+    path("report/pdf/", views.report_pdf, name="report_pdf"),
     path("csv/<slug:table>/", views.table_csv, name="csv"),
     path("programmes/<slug:slug>/", views.programme_figures, name="programme"),
     path("sessions/<int:pk>/", views.session_figures, name="session"),

@@ -7,6 +7,7 @@ import datetime
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from events.models import EchoProgramme, EventKind
 from members.decorators import member_required
 from members.models import NetworkRole, Organisation, OrganisationKind, Rurality, StaffGroup
 
-from . import metrics, permissions, services
+from . import metrics, pdf, permissions, services
 from .forms import SurveyForm
 from .metrics import Filters
 from .models import Answer, MooreLevel, QuestionKind, SurveyKind
@@ -138,9 +139,27 @@ def _trend_chart(rows):
     )
 
 
+def _adoption_chart(rows, month_ends):
+    if not rows or not any(any(row.history) for row in rows):
+        return None
+    total = [(day, sum(row.history[i] for row in rows)) for i, day in enumerate(month_ends)]
+    return line_chart(
+        [Series(_("Adoptions, all guidelines"), total, "primary")],
+        chart_id="adoption-trend",
+        title=_("Guideline adoption by month"),
+        description=_(
+            "Organisations that had adopted each guideline at the end of each month, "
+            "added up over the guidelines."
+        ),
+        y_label=_("Adoptions"),
+    )
+
+
 def figures(filters: Filters) -> dict:
     """Everything the dashboard and the report show, from `evaluation.metrics`."""
     trend = metrics.trend_by_month(filters)
+    month_ends = metrics.adoption_month_ends()
+    adoption = metrics.guideline_adoption()
     feedback_kinds = (SurveyKind.SESSION_FEEDBACK, SurveyKind.STUDY_DAY_FEEDBACK)
     return {
         "participation": metrics.participation(filters),
@@ -157,7 +176,9 @@ def figures(filters: Filters) -> dict:
         "sessions": metrics.feedback_by_session(filters, limit=12),
         "learning": metrics.learning_by_staff_group(filters),
         "confidence": metrics.confidence_change(filters),
-        "adoption": metrics.guideline_adoption(),
+        "adoption": adoption,
+        "adoption_months": month_ends,
+        "adoption_chart": _adoption_chart(adoption, month_ends),
         "practice": metrics.practice_change(filters),
         "min_respondents": metrics.MIN_RESPONDENTS,
     }
@@ -187,19 +208,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/dashboard.html", context)
 
 
-@member_required
-def report(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_view_evaluation(request.user))
+def _report_context(request: HttpRequest) -> dict:
     filters = parse_filters(request)
-    context = {
+    return {
         **figures(filters),
         "filters": filters,
         "period_label": PERIODS.get(request.GET.get("period", "all"), PERIODS["all"]),
         "quotes": metrics.chosen_quotes(filters),
         "unmeasured_levels": [MooreLevel.PATIENT_HEALTH, MooreLevel.COMMUNITY_HEALTH],
         "generated_at": timezone.now(),
+        "pdf_available": pdf.available(),
+        "query_string": _query_string(request),
     }
-    return render(request, "evaluation/report.html", context)
+
+
+@member_required
+def report(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_evaluation(request.user))
+    return render(request, "evaluation/report.html", _report_context(request))
+
+
+@member_required
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The impact report as an A4 PDF (WeasyPrint), with the same figures and filters."""
+    _require(permissions.can_view_evaluation(request.user))
+    if not pdf.available():
+        raise Http404
+    context = {**_report_context(request), "as_pdf": True}
+    html = render_to_string("evaluation/report.html", context, request=request)
+    response = HttpResponse(pdf.render(html), content_type="application/pdf")
+    filename = f"impact-report-{timezone.localdate():%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _cell(value):
@@ -367,8 +407,17 @@ def _csv_rows(table: str, filters: Filters):
             for row in metrics.confidence_change(filters)
         ]
     if table == "adoption":
-        return ["guideline", "version", "organisations_adopted", "organisations", "overdue"], [
-            [row.title, row.version, row.adopted, row.organisations, row.overdue]
+        month_ends = metrics.adoption_month_ends()
+        history = [f"adopted_at_{day:%Y-%m-%d}" for day in month_ends]
+        return [
+            "guideline",
+            "version",
+            "organisations_adopted",
+            "organisations",
+            "overdue",
+            *history,
+        ], [
+            [row.title, row.version, row.adopted, row.organisations, row.overdue, *row.history]
             for row in metrics.guideline_adoption()
         ]
     raise Http404

@@ -380,3 +380,34 @@ def overview(guidelines: Iterable[GuidelinePage] | None = None) -> list[Overview
             )
         )
     return rows
+
+
+# Adoption over time, for the network's evaluation
+
+
+def adopted_on(days: list[datetime.date]) -> dict[int, list[int]]:
+    """For each guideline with any recorded status: how many organisations had it adopted at
+    the end of each of `days` (London dates, in order), replayed from the change log."""
+    if not days:
+        return {}
+    changes = AdoptionChange.objects.values_list(
+        "adoption__guideline_id", "adoption__organisation_id", "status", "changed_at"
+    ).order_by("changed_at", "pk")
+    counts: dict[int, list[int]] = {}
+    statuses: dict[int, dict[int, str]] = defaultdict(dict)
+    position = 0
+
+    def close_days_before(day: datetime.date | None) -> None:
+        nonlocal position
+        while position < len(days) and (day is None or days[position] < day):
+            for guideline_id, by_organisation in statuses.items():
+                adopted = sum(status in ADOPTED_STATUSES for status in by_organisation.values())
+                counts.setdefault(guideline_id, [0] * len(days))[position] = adopted
+            position += 1
+
+    for guideline_id, organisation_id, status, changed_at in changes:
+        close_days_before(_london_date(changed_at))
+        counts.setdefault(guideline_id, [0] * len(days))
+        statuses[guideline_id][organisation_id] = status
+    close_days_before(None)
+    return counts

@@ -51,6 +51,7 @@ def _feedback(member, occurrence, value: int, text: str = "") -> Response:
 DASHBOARD_PAGES = [
     ("evaluation:dashboard", ()),
     ("evaluation:report", ()),
+    ("evaluation:report_pdf", ()),
     ("evaluation:csv", ("participation",)),
     ("evaluation:csv", ("reach",)),
     ("evaluation:csv", ("feedback",)),
@@ -199,6 +200,31 @@ def test_individual_answers_are_for_coordinators_only(client, coordinator, held_
     client.post(reverse("evaluation:toggle_quote", args=[answer.pk]), {"choose": "1"})
     report = client.get(reverse("evaluation:report")).content.decode()
     assert "Use the symptom diary with families." in report
+    assert 'href="/evaluation/report/pdf/"' in report
+
+
+def test_the_report_downloads_as_an_a4_pdf_with_the_same_figures(client, coordinator, held_session):
+    import io
+
+    from pypdf import PdfReader
+
+    occurrence, _organisation, attendees = held_session
+    _feedback(attendees[0], occurrence, 4, text="Ring the family the day after.")
+    answer = Response.objects.get().answers.exclude(text="").get()
+    client.force_login(coordinator)
+    client.post(reverse("evaluation:toggle_quote", args=[answer.pk]), {"choose": "1"})
+    response = client.get(reverse("evaluation:report_pdf") + "?period=12m")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="impact-report-')
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    first = reader.pages[0].mediabox
+    assert (round(float(first.width)), round(float(first.height))) == (595, 842)  # A4 in points
+    assert "impact report" in text
+    assert "Ring the family the day after." in text
+    assert "Headline achievements" in text
+    assert "Sign out" not in text  # the site's header and menus are not printed
 
 
 def test_session_page_offers_feedback_to_attendees_only(client, held_session):

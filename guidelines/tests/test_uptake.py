@@ -403,3 +403,30 @@ def test_share_percentages():
     assert uptake.Share(2, 3).percent == 67
     assert uptake.Share(0, 0).percent is None
     assert uptake.Share(5, 5).percent == 100
+
+
+def test_adopted_on_replays_the_change_log_to_each_day(network):
+    """The same story as the timeline: Alder adopts 10 days ago, Birch 5, Damson 1."""
+    today = timezone.localdate()
+    days = [today - datetime.timedelta(days=n) for n in (40, 11, 10, 6, 5, 2, 1, 0)]
+    counts = uptake.adopted_on(days)
+    assert counts == {network.page.pk: [0, 0, 1, 1, 2, 2, 3, 3]}
+    assert uptake.adopted_on([]) == {}
+
+
+def test_evaluation_adoption_history_ends_at_todays_figure(network):
+    from evaluation import metrics
+
+    rows = metrics.guideline_adoption()
+    (row,) = [row for row in rows if row.title == network.page.title]
+    assert len(row.history) == metrics.ADOPTION_MONTHS
+    assert row.history[-1] == row.adopted == 3
+    ends = metrics.adoption_month_ends(datetime.date(2026, 3, 15))
+    assert ends == [
+        datetime.date(2025, 10, 31),
+        datetime.date(2025, 11, 30),
+        datetime.date(2025, 12, 31),
+        datetime.date(2026, 1, 31),
+        datetime.date(2026, 2, 28),
+        datetime.date(2026, 3, 15),
+    ]
