@@ -1,0 +1,488 @@
+"""What is searchable, read from the other apps: one `SearchDoc` per searchable object.
+
+Search reads the other apps (their models, services and permission rules); none of
+them imports search. Each source gives the documents for one object (`docs_for`) or
+for everything (`all_docs`), and the keys of documents that must go when the object
+is gone or hidden. Member-written text is indexed as plain text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from wagtail.models import Page, PageViewRestriction
+
+from .documents import MEMBERS, PUBLIC, Kind, SearchDoc, group_key
+
+UPCOMING_DAYS = 180
+BOOST_ENDORSED_GUIDELINE = 2.0
+BOOST_GUIDELINE = 1.5
+BOOST_LEARNING = 1.2
+BOOST_PAGE = 1.0
+BOOST_SESSION = 1.0
+BOOST_THREAD = 0.7
+BOOST_POST = 0.5
+
+
+def page_key(page: Page) -> str:
+    return f"wagtailcore.page:{page.pk}"
+
+
+def plain(text: str) -> str:
+    """HTML (rich text, sanitised member text) as plain text on one line."""
+    return " ".join(html.unescape(strip_tags(text or "")).split())
+
+
+def stream_text(field_value) -> str:
+    if not field_value:
+        return ""
+    content = field_value.stream_block.get_searchable_content(field_value)
+    return plain(" ".join(str(piece) for piece in content))
+
+
+def _staff_groups(obj) -> tuple[str, ...]:
+    from members.models import StaffGroup
+
+    flags = (
+        ("for_clinical", StaffGroup.CLINICAL),
+        ("for_non_clinical", StaffGroup.NON_CLINICAL),
+        ("for_universal_service", StaffGroup.UNIVERSAL_SERVICE),
+    )
+    return tuple(str(value) for name, value in flags if getattr(obj, name, False))
+
+
+def page_visibility(page: Page, default: tuple[str, ...] = (PUBLIC,)) -> tuple[str, ...]:
+    """Who may open a Wagtail page: () when nobody (not live, under a withdrawn page, or
+    behind a password); members for a login restriction; a group restriction's groups."""
+    if not page.live:
+        return ()
+    if Page.objects.ancestor_of(page).filter(depth__gt=1, live=False).exists():
+        return ()
+    visibility = default
+    for restriction in page.get_view_restrictions():
+        if restriction.restriction_type == PageViewRestriction.PASSWORD:
+            return ()
+        if restriction.restriction_type == PageViewRestriction.LOGIN and PUBLIC in visibility:
+            visibility = (MEMBERS,)
+        if restriction.restriction_type == PageViewRestriction.GROUPS:
+            groups = tuple(group_key(pk) for pk in restriction.groups.values_list("pk", flat=True))
+            visibility = groups
+    return visibility
+
+
+# --- Pages (guidelines, learning, study days, standard and news pages) ------------------------
+
+
+def _guideline_docs(page) -> list[SearchDoc]:
+    from guidelines.models import Category
+
+    visibility = page_visibility(page)
+    if not visibility:
+        return []
+    version = page.current_version
+    settings_text = " ".join(str(label) for label in page.care_settings)
+    audiences = " ".join(str(label) for label in page.audience_labels)
+    category = dict(Category.choices).get(page.category, "")
+    meta = {
+        "guideline_id": page.pk,
+        "category": str(category),
+        "review_due": page.review_due.isoformat() if page.review_due else None,
+    }
+    if version is not None:
+        meta |= {"version": version.number, "endorsed_at": version.endorsed_at.isoformat()}
+    return [
+        SearchDoc(
+            key=page_key(page),
+            kind=Kind.GUIDELINE,
+            title=page.title,
+            summary=page.summary,
+            body=" ".join(
+                part
+                for part in (stream_text(page.body), str(category), settings_text, audiences)
+                if part
+            ),
+            url=page.url or "",
+            visibility=visibility,
+            staff_groups=_staff_groups(page),
+            boost=BOOST_ENDORSED_GUIDELINE if version is not None else BOOST_GUIDELINE,
+            date=version.endorsed_at if version is not None else page.last_published_at,
+            meta=meta,
+        )
+    ]
+
+
+def _track_docs(page) -> list[SearchDoc]:
+    visibility = page_visibility(page)
+    if not visibility:
+        return []
+    return [
+        SearchDoc(
+            key=page_key(page),
+            kind=Kind.LEARNING,
+            title=page.title,
+            summary=page.summary,
+            body=plain(page.description),
+            url=page.url or "",
+            visibility=visibility,
+            staff_groups=_staff_groups(page),
+            boost=BOOST_LEARNING,
+            date=page.last_published_at,
+            meta={"label": "track", "framework_level": page.framework_level},
+        )
+    ]
+
+
+def _module_docs(page) -> list[SearchDoc]:
+    # Modules are for members only, whatever the page tree says.
+    visibility = tuple(key for key in page_visibility(page) if key != PUBLIC) or (
+        (MEMBERS,) if page_visibility(page) else ()
+    )
+    if not visibility:
+        return []
+    track = page.get_parent().specific
+    return [
+        SearchDoc(
+            key=page_key(page),
+            kind=Kind.LEARNING,
+            title=page.title,
+            summary=page.summary,
+            body=" ".join((plain(page.learning_outcomes), stream_text(page.body))),
+            url=page.url or "",
+            visibility=visibility,
+            staff_groups=_staff_groups(track),
+            boost=BOOST_LEARNING,
+            date=page.last_published_at,
+            meta={"label": "module", "track": track.title},
+        )
+    ]
+
+
+def study_day_materials_key(page) -> str:
+    return f"learning.studydaypage.materials:{page.pk}"
+
+
+def _study_day_docs(page) -> list[SearchDoc]:
+    visibility = page_visibility(page)
+    if not visibility:
+        return []
+    docs = [
+        SearchDoc(
+            key=page_key(page),
+            kind=Kind.STUDY_DAY,
+            title=page.title,
+            summary=page.summary,
+            body=" ".join(
+                (plain(page.introduction), stream_text(page.programme), stream_text(page.speakers))
+            ),
+            url=page.url or "",
+            visibility=visibility,
+            staff_groups=_staff_groups(page),
+            boost=BOOST_PAGE,
+            date=page.last_published_at,
+            meta={"label": "study_day"},
+        )
+    ]
+    titles = [
+        str(block.value.get("title") or getattr(block.value.get("document"), "title", ""))
+        for block in page.materials
+        if hasattr(block.value, "get")
+    ]
+    titles = [title for title in titles if title]
+    if titles:
+        member_visibility = tuple(key for key in visibility if key != PUBLIC) or (MEMBERS,)
+        docs.append(
+            SearchDoc(
+                key=study_day_materials_key(page),
+                kind=Kind.STUDY_DAY,
+                title=f"{page.title}: materials",
+                summary="; ".join(titles)[:300],
+                body=" ".join(titles),
+                url=(page.url or "") + "#materials",
+                visibility=member_visibility,
+                staff_groups=_staff_groups(page),
+                boost=BOOST_PAGE,
+                date=page.last_published_at,
+                meta={"label": "materials"},
+            )
+        )
+    return docs
+
+
+def _content_page_docs(page) -> list[SearchDoc]:
+    visibility = page_visibility(page)
+    if not visibility:
+        return []
+    body = getattr(page, "body", None)
+    text = stream_text(body) if hasattr(body, "stream_block") else plain(str(body or ""))
+    return [
+        SearchDoc(
+            key=page_key(page),
+            kind=Kind.PAGE,
+            title=page.title,
+            summary=getattr(page, "summary", "") or page.search_description or "",
+            body=text,
+            url=page.url or "",
+            visibility=visibility,
+            boost=BOOST_PAGE,
+            date=getattr(page, "first_published_at", None),
+            meta={"label": page._meta.model_name},
+        )
+    ]
+
+
+def _page_builders() -> dict[type, callable]:
+    from cop_site.models import NewsPage, StandardPage
+    from guidelines.models import GuidelinePage
+    from learning.models import ModulePage, StudyDayPage, TrackPage
+
+    return {
+        GuidelinePage: _guideline_docs,
+        TrackPage: _track_docs,
+        ModulePage: _module_docs,
+        StudyDayPage: _study_day_docs,
+        StandardPage: _content_page_docs,
+        NewsPage: _content_page_docs,
+    }
+
+
+def page_docs(page: Page) -> tuple[list[SearchDoc], list[str]]:
+    """Documents of one page, and keys to remove (all of its keys when it shows nothing)."""
+    page = page.specific
+    builder = _page_builders().get(type(page))
+    keys = [page_key(page), f"learning.studydaypage.materials:{page.pk}"]
+    if builder is None:
+        return [], keys
+    docs = builder(page)
+    kept = {doc.key for doc in docs}
+    return docs, [key for key in keys if key not in kept]
+
+
+def _all_page_docs() -> Iterator[SearchDoc]:
+    for model, builder in _page_builders().items():
+        for page in model.objects.live():
+            yield from builder(page)
+
+
+# --- Sessions and programmes ------------------------------------------------------------------
+
+
+def programme_key(programme) -> str:
+    return f"events.echoprogramme:{programme.pk}"
+
+
+def occurrence_key(occurrence) -> str:
+    return f"schedule.occurrence:{occurrence.pk}"
+
+
+def programme_doc(programme) -> SearchDoc:
+    details = getattr(programme.series, "details", None)
+    topics = list(
+        programme.series.occurrence_set.filter(session_plan__didactic_topic__gt="")
+        .order_by("start")
+        .values_list("session_plan__didactic_topic", flat=True)
+    )
+    return SearchDoc(
+        key=programme_key(programme),
+        kind=Kind.SESSION,
+        title=programme.name,
+        summary=plain(programme.description)[:300],
+        body=" ".join(
+            [plain(programme.description), *topics, plain(getattr(details, "description", ""))]
+        ),
+        url=reverse("events:programme", args=[programme.slug]),
+        visibility=(MEMBERS,),
+        staff_groups=tuple(programme.target_staff_groups or ()),
+        boost=BOOST_SESSION,
+        date=None,
+        meta={"label": "programme", "cycle_end": programme.cycle_end.isoformat()},
+    )
+
+
+def occurrence_doc(occurrence, now: datetime.datetime | None = None) -> SearchDoc | None:
+    """An upcoming, not cancelled occurrence; None for anything else."""
+    now = now or timezone.now()
+    if occurrence.cancelled or occurrence.end < now:
+        return None
+    if occurrence.start > now + datetime.timedelta(days=UPCOMING_DAYS):
+        return None
+    details = getattr(occurrence.event, "details", None)
+    plan = getattr(occurrence, "session_plan", None)
+    topic = plan.didactic_topic if plan is not None else ""
+    title = occurrence.title or occurrence.event.title
+    local = timezone.localtime(occurrence.start)
+    return SearchDoc(
+        key=occurrence_key(occurrence),
+        kind=Kind.SESSION,
+        title=title,
+        summary=" · ".join(part for part in (f"{local:%-d %B %Y, %H:%M}", topic) if part),
+        body=" ".join(
+            part
+            for part in (
+                topic,
+                plain(occurrence.description),
+                plain(getattr(details, "description", "")),
+                getattr(details, "venue", ""),
+            )
+            if part
+        ),
+        url=reverse("events:occurrence", args=[occurrence.pk]),
+        visibility=(MEMBERS,),
+        staff_groups=tuple(getattr(details, "audience", None) or ()),
+        boost=BOOST_SESSION,
+        date=occurrence.start,
+        meta={"label": "session", "start": occurrence.start.isoformat()},
+    )
+
+
+def _all_session_docs(now: datetime.datetime | None = None) -> Iterator[SearchDoc]:
+    from schedule.models import Occurrence
+
+    from events.models import EchoProgramme
+
+    now = now or timezone.now()
+    for programme in EchoProgramme.objects.select_related("series__details"):
+        yield programme_doc(programme)
+    upcoming = (
+        Occurrence.objects.filter(
+            cancelled=False,
+            end__gte=now,
+            start__lte=now + datetime.timedelta(days=UPCOMING_DAYS),
+        )
+        .select_related("event__details", "session_plan")
+        .order_by("start")
+    )
+    for occurrence in upcoming:
+        doc = occurrence_doc(occurrence, now)
+        if doc is not None:
+            yield doc
+
+
+# --- Forums --------------------------------------------------------------------------------
+
+
+def thread_key(thread) -> str:
+    return f"forums.thread:{thread.pk}"
+
+
+def post_key(post) -> str:
+    return f"forums.post:{post.pk}"
+
+
+def category_visibility(category, restricted: Iterable[int] | None = None) -> tuple[str, ...]:
+    groups = (
+        list(restricted)
+        if restricted is not None
+        else list(category.restricted_to.values_list("pk", flat=True))
+    )
+    return tuple(group_key(pk) for pk in sorted(groups)) if groups else (MEMBERS,)
+
+
+def thread_doc(thread, visibility: tuple[str, ...], first_post_text: str = "") -> SearchDoc:
+    return SearchDoc(
+        key=thread_key(thread),
+        kind=Kind.FORUM,
+        title=thread.title,
+        summary=thread.category.name,
+        body=first_post_text,
+        url=reverse("forums:thread", args=[thread.pk]),
+        visibility=visibility,
+        boost=BOOST_THREAD,
+        date=thread.last_post_at,
+        meta={"label": "thread", "category": thread.category.name},
+    )
+
+
+def post_doc(post, thread, visibility: tuple[str, ...], url: str) -> SearchDoc:
+    return SearchDoc(
+        key=post_key(post),
+        kind=Kind.FORUM,
+        title=thread.title,
+        summary=thread.category.name,
+        body=plain(post.body_html) or post.body,
+        url=url,
+        visibility=visibility,
+        boost=BOOST_POST,
+        date=post.created_at,
+        meta={"label": "post", "category": thread.category.name},
+    )
+
+
+def _post_visible(post) -> bool:
+    return post.deleted_at is None and not post.is_hidden
+
+
+def post_is_searchable(post) -> bool:
+    return _post_visible(post) and post.thread.deleted_at is None
+
+
+def thread_docs(thread) -> tuple[list[SearchDoc], list[str]]:
+    """The thread and its posts; every key of them to remove when the thread is gone."""
+    from forums import services as forum_services
+
+    posts = list(thread.posts.order_by("created_at", "pk"))
+    keys = [thread_key(thread), *(post_key(post) for post in posts)]
+    if thread.deleted_at is not None:
+        return [], keys
+    visibility = category_visibility(thread.category)
+    visible = [post for post in posts if _post_visible(post)]
+    first = plain(visible[0].body_html) if visible else ""
+    docs = [thread_doc(thread, visibility, first)]
+    for position, post in enumerate(posts):
+        if _post_visible(post):
+            page = position // forum_services.POSTS_PER_PAGE + 1
+            url = f"{reverse('forums:thread', args=[thread.pk])}?page={page}#post-{post.pk}"
+            docs.append(post_doc(post, thread, visibility, url))
+    kept = {doc.key for doc in docs}
+    return docs, [key for key in keys if key not in kept]
+
+
+def _all_forum_docs() -> Iterator[SearchDoc]:
+    from forums import services as forum_services
+    from forums.models import Category, Post, Thread
+
+    restricted: dict[int, list[int]] = defaultdict(list)
+    for category_id, group_id in Category.restricted_to.through.objects.values_list(
+        "category_id", "group_id"
+    ):
+        restricted[category_id].append(group_id)
+    threads = {
+        thread.pk: thread
+        for thread in Thread.objects.filter(deleted_at__isnull=True).select_related("category")
+    }
+    visibility = {
+        pk: category_visibility(thread.category, restricted.get(thread.category_id, []))
+        for pk, thread in threads.items()
+    }
+    first_text: dict[int, str] = {}
+    positions: dict[int, int] = defaultdict(int)
+    posts = Post.objects.filter(thread_id__in=list(threads)).order_by(
+        "thread_id", "created_at", "pk"
+    )
+    for post in posts.iterator(chunk_size=2000):
+        thread = threads[post.thread_id]
+        position = positions[post.thread_id]
+        positions[post.thread_id] += 1
+        if not _post_visible(post):
+            continue
+        text = plain(post.body_html) or post.body
+        first_text.setdefault(post.thread_id, text)
+        page = position // forum_services.POSTS_PER_PAGE + 1
+        url = f"{reverse('forums:thread', args=[thread.pk])}?page={page}#post-{post.pk}"
+        yield post_doc(post, thread, visibility[post.thread_id], url)
+    for pk, thread in threads.items():
+        yield thread_doc(thread, visibility[pk], first_text.get(pk, ""))
+
+
+# --- Everything -------------------------------------------------------------------------------
+
+
+def all_docs() -> Iterator[SearchDoc]:
+    yield from _all_page_docs()
+    yield from _all_session_docs()
+    yield from _all_forum_docs()
