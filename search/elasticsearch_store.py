@@ -491,6 +491,30 @@ class ElasticsearchStore:
         titles = (raw.get("_source", {}).get("title") for raw in hits)
         return list(dict.fromkeys(title for title in titles if title))[:limit]
 
+    def get(self, keys: Iterable[str], *, visibility: Collection[str]) -> list[Hit]:
+        """The visible documents of these keys (for promoted results), in no order."""
+        keys = list(keys)
+        if not keys:
+            return []
+        s = (
+            Search(using=self.client, index=self.alias)
+            .filter(visibility_filter(visibility))
+            .filter("terms", key=keys)
+            .source(excludes=["body"])[: len(keys)]
+        )
+        try:
+            response = s.execute()
+        except NotFoundError:
+            return []
+        except ENGINE_ERRORS as error:
+            raise SearchUnavailable(str(error)) from error
+        return [hit_from_response(raw) for raw in response.to_dict()["hits"]["hits"]]
+
+    def drop(self) -> None:
+        """Delete every index version behind the alias (for tests' throwaway prefixes)."""
+        for name in self._alias_targets():
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+
     def keys(self) -> set[str]:
         s = Search(using=self.client, index=self.alias).source(False)
         try:

@@ -18,8 +18,8 @@ INSTALLED_APPS = [
     "learning",
     "guidelines",
     "forums",
-    "search",
     "evaluation",
+    "search",  # last of ours: its demo step indexes what the others loaded
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

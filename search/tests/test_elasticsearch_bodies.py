@@ -66,7 +66,7 @@ def test_search_analyser_has_synonym_graph_with_the_rules(monkeypatch):
     assert es_store.SYNONYM_FILTER_NAME in search_chain["filter"]
     # Stemming comes after the synonyms, so what they produce is stemmed like the index.
     stemmer = search_chain["filter"][-1]
-    assert search_chain["filter"].index(es_store.SYNONYM_FILTER_NAME) < len(search_chain) + 10
+    assert search_chain["filter"].index(es_store.SYNONYM_FILTER_NAME) == 3
     assert analysis["filter"][stemmer] == {"type": "stemmer", "language": "english"}
 
     # synonym_graph is search-time only: the index analyser has the same chain without it.
@@ -475,7 +475,7 @@ def test_search_reads_hits_total_counts_and_snippets():
     )
 
     ((_, sent),) = client.calls
-    assert sent["index"] == ALIAS
+    assert sent["index"] == [ALIAS]
     assert sent["body"]["post_filter"] == {"term": {"kind": "guideline"}}
     assert results.total == 2
     assert results.counts == {"guideline": 2, "forum": 5}
