@@ -65,7 +65,7 @@ def test_members_find_open_threads_and_not_restricted_ones(client, member, threa
     assert "Forums (2)" in page  # the thread and its first post, not the restricted two
 
 
-def test_group_members_find_their_restricted_threads(client, executive, threads):
+def test_group_members_find_their_restricted_threads(client, executive, threads):  # noqa: F811
     client.force_login(executive)
     page = text(search(client, "hospice budget"))
     assert "Hospice budget syringe review" in page
