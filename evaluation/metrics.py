@@ -460,7 +460,8 @@ def satisfaction_summary(
             EventKind.STUDY_DAY,
         ]
     )
-    return SatisfactionSummary(responses(filters, kinds).count(), asked.count())
+    counts = count_rows(responses=responses(filters, kinds).values("pk"), asked=asked.values("pk"))
+    return SatisfactionSummary(counts["responses"], counts["asked"])
 
 
 @dataclass(frozen=True)
