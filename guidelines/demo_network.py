@@ -221,6 +221,14 @@ _ANTICIPATORY_BODY = (
         "go into the box with the medicines.</li>"
         "</ul>"
     ),
+    _text(
+        "<h2>When a syringe driver is needed</h2>"
+        "<p>If a child needs repeated doses, or can no longer take medicines by mouth, the "
+        "symptom management plan may move to a continuous subcutaneous infusion through a "
+        "syringe driver. Agree in advance who will set it up out of hours, make sure the "
+        "driver, lines and diluent are in the home, and record the compatibility of any "
+        "medicines mixed in the same syringe.</p>"
+    ),
     _care_card(
         "primary",
         "Check the box at every visit",

@@ -72,7 +72,7 @@ def _tsquery(query: ParsedQuery) -> SearchQuery | None:
     if not groups:
         return None
     parts = [reduce(lambda a, b: a | b, (_term_query(term) for term in group)) for group in groups]
-    combined = reduce(lambda a, b: a & b, parts)
+    combined = reduce((lambda a, b: a | b) if query.match_any else (lambda a, b: a & b), parts)
     for word in query.excluded:
         combined = combined & ~SearchQuery(word, search_type="plain", config=CONFIG)
     return combined

@@ -62,6 +62,8 @@ class ParsedQuery:
     words: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
+    # When nothing has every word: match documents with any of the words and phrases.
+    match_any: bool = False
 
     @property
     def is_empty(self) -> bool:

@@ -210,12 +210,21 @@ def _words_query(words: tuple[str, ...]) -> Query:
 def match_query(query: ParsedQuery, visibility: Collection[str]) -> Query:
     """The visible documents matching the query, unscored by boost."""
     must: list[Query] = []
-    if query.words:
-        must.append(_words_query(query.words))
-    must.extend(
-        Q("multi_match", query=phrase, fields=list(SEARCH_FIELDS), type="phrase")
-        for phrase in query.phrases
-    )
+    if query.match_any:
+        should = [
+            Q("multi_match", query=word, fields=list(SEARCH_FIELDS)) for word in query.words
+        ] + [
+            Q("multi_match", query=phrase, fields=list(SEARCH_FIELDS), type="phrase")
+            for phrase in query.phrases
+        ]
+        must.append(Q("bool", should=should, minimum_should_match=1))
+    else:
+        if query.words:
+            must.append(_words_query(query.words))
+        must.extend(
+            Q("multi_match", query=phrase, fields=list(SEARCH_FIELDS), type="phrase")
+            for phrase in query.phrases
+        )
     # A phrase match, so that an excluded "end-of-life" excludes that, not every "life".
     must_not = [
         Q("multi_match", query=word, fields=list(EXCLUDE_FIELDS), type="phrase")

@@ -39,35 +39,6 @@ def _thread_refs(pk: int) -> tuple[list, list[str]]:
     return sources.thread_docs(thread)
 
 
-def _post_refs(pk: int) -> tuple[list, list[str]]:
-    """One post (a reply added, edited, hidden or deleted), not the whole thread."""
-    from forums import services as forum_services
-    from forums.models import Post
-
-    key = f"forums.post:{pk}"
-    post = Post.objects.select_related("thread__category").filter(pk=pk).first()
-    if post is None or not sources.post_is_searchable(post):
-        return [], [key]
-    visibility = sources.category_visibility(post.thread.category)
-    return [sources.post_doc(post, post.thread, visibility, forum_services.post_url(post))], []
-
-
-def _thread_head_refs(pk: int) -> tuple[list, list[str]]:
-    """The thread's own document (its title and first visible post)."""
-    from forums.models import Thread
-
-    thread = Thread.objects.select_related("category").filter(pk=pk).first()
-    if thread is None or thread.deleted_at is not None:
-        return [], [f"forums.thread:{pk}"]
-    first = (
-        thread.posts.filter(deleted_at__isnull=True, is_hidden=False)
-        .order_by("created_at", "pk")
-        .first()
-    )
-    text = sources.plain(first.body_html) if first is not None else ""
-    return [sources.thread_doc(thread, sources.category_visibility(thread.category), text)], []
-
-
 def _category_refs(pk: int) -> tuple[list, list[str]]:
     from forums.models import Thread
 
@@ -124,8 +95,6 @@ RESOLVERS = {
     "page": _page_refs,
     "thread": _thread_refs,
     "category": _category_refs,
-    "post": _post_refs,
-    "thread-head": _thread_head_refs,
     "programme": _programme_refs,
     "occurrence": _occurrence_refs,
     "event": _event_refs,
@@ -135,10 +104,7 @@ RESOLVERS = {
 def apply(refs: list[Ref]) -> None:
     docs, removed = [], []
     refs = list(dict.fromkeys((str(kind), int(pk)) for kind, pk in refs))
-    whole_threads = {pk for kind, pk in refs if kind == "thread"}
     for kind, pk in refs:
-        if kind == "thread-head" and pk in whole_threads:
-            continue
         found, gone = RESOLVERS[kind](pk)
         docs.extend(found)
         removed.extend(gone)

@@ -4,6 +4,7 @@ and the rate limit. Views, the suggestion endpoint and tests call these."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import functools
@@ -65,7 +66,7 @@ def _visible_keys(user, hits: list[Hit]) -> set[str]:
 
     from events import permissions as event_permissions
     from forums import permissions as forum_permissions
-    from forums.models import Post, Thread
+    from forums.models import Thread
 
     from .sources import page_visibility
 
@@ -93,24 +94,11 @@ def _visible_keys(user, hits: list[Hit]) -> set[str]:
         allowed.update(by_model.get("events.echoprogramme", {}).values())
         allowed.update(by_model.get("schedule.occurrence", {}).values())
     threads = by_model.get("forums.thread", {})
-    posts = by_model.get("forums.post", {})
-    if threads or posts:
+    if threads:
         categories = set(forum_permissions.visible_categories(user).values_list("pk", flat=True))
         for thread in Thread.objects.filter(pk__in=threads, deleted_at__isnull=True):
             if thread.category_id in categories:
                 allowed.add(threads[thread.pk])
-        for post in (
-            Post.objects.filter(
-                pk__in=posts,
-                deleted_at__isnull=True,
-                is_hidden=False,
-                thread__deleted_at__isnull=True,
-            )
-            .only("pk", "thread__category_id")
-            .select_related("thread")
-        ):
-            if post.thread.category_id in categories:
-                allowed.add(posts[post.pk])
     return allowed
 
 
@@ -204,6 +192,7 @@ class SearchPage:
     governance: dict[str, Governance] = field(default_factory=dict)
     suggestion: str = ""
     message: str = ""
+    loosened: bool = False  # nothing had every word: these have some of them
     unavailable: bool = False
 
     @property
@@ -249,6 +238,11 @@ def _spelling(store, query: ParsedQuery, visibility) -> str:
     return " ".join(words) if changed else ""
 
 
+def _can_loosen(query: ParsedQuery) -> bool:
+    meaningful = [word for word in query.words if word not in STOP_WORDS]
+    return len(meaningful) + len(query.phrases) > 1
+
+
 def run_search(user, raw: str, *, kind: str | None = None, page: int = 1) -> SearchPage:
     query = query_parsing.parse(raw)
     kind = kind if kind in Kind.values else None
@@ -272,6 +266,17 @@ def run_search(user, raw: str, *, kind: str | None = None, page: int = 1) -> Sea
             offset=(requested - 1) * PER_PAGE,
             limit=PER_PAGE,
         )
+        if not found.counts and _can_loosen(query):
+            query = dataclasses.replace(query, match_any=True)
+            result.query, result.loosened = query, True
+            found = store.search(
+                query,
+                visibility=visibility,
+                kind=kind,
+                staff_group=staff_group,
+                offset=(requested - 1) * PER_PAGE,
+                limit=PER_PAGE,
+            )
         result.pages = max(1, math.ceil(found.total / PER_PAGE))
         result.page = min(requested, result.pages)
         if result.page != requested:  # past the last page: show the last page
@@ -291,6 +296,10 @@ def run_search(user, raw: str, *, kind: str | None = None, page: int = 1) -> Sea
             pinned = {hit.key for hit in result.promoted}
             result.hits = [hit for hit in result.hits if hit.key not in pinned]
         result.governance = _governance(user, [*result.promoted, *result.hits])
+        if result.loosened and found.total:
+            result.message = _(
+                "Nothing had every word you searched for, so these results have some of them."
+            )
         if not found.total:
             result.suggestion = _spelling(store, query, visibility)
             if all(word in STOP_WORDS for word in query.words) and not query.phrases:
@@ -299,7 +308,7 @@ def run_search(user, raw: str, *, kind: str | None = None, page: int = 1) -> Sea
                     "that matter most."
                 )
             elif len(query.words) + len(query.phrases) > 1:
-                result.message = _("Nothing matched every word. Try fewer words.")
+                result.message = _("Nothing matched these words. Try fewer or different words.")
             else:
                 result.message = _("Nothing matched. Check the spelling, or try another word.")
     except SearchUnavailable:

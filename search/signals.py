@@ -33,7 +33,7 @@ def _thread_changed(sender, instance, update_fields=None, **kwargs) -> None:
 
 
 def _post_changed(sender, instance, **kwargs) -> None:
-    schedule(("post", instance.pk), ("thread-head", instance.thread_id))
+    schedule(("thread", instance.thread_id))
 
 
 def _category_changed(sender, instance, **kwargs) -> None:

@@ -104,7 +104,14 @@ def _guideline_docs(page) -> list[SearchDoc]:
             summary=page.summary,
             body=" ".join(
                 part
-                for part in (stream_text(page.body), str(category), settings_text, audiences)
+                # "Guideline" is in the text, as it is on the page, so "… guideline" finds it.
+                for part in (
+                    "Network guideline.",
+                    str(category),
+                    stream_text(page.body),
+                    settings_text,
+                    audiences,
+                )
                 if part
             ),
             url=page.url or "",
@@ -370,10 +377,6 @@ def thread_key(thread) -> str:
     return f"forums.thread:{thread.pk}"
 
 
-def post_key(post) -> str:
-    return f"forums.post:{post.pk}"
-
-
 def category_visibility(category, restricted: Iterable[int] | None = None) -> tuple[str, ...]:
     groups = (
         list(restricted)
@@ -383,13 +386,19 @@ def category_visibility(category, restricted: Iterable[int] | None = None) -> tu
     return tuple(group_key(pk) for pk in sorted(groups)) if groups else (MEMBERS,)
 
 
-def thread_doc(thread, visibility: tuple[str, ...], first_post_text: str = "") -> SearchDoc:
+MAX_THREAD_TEXT = 200_000  # characters of a thread's posts indexed (tsvector's limit is 1 MB)
+
+
+def thread_doc(thread, visibility: tuple[str, ...], posts_text: list[str]) -> SearchDoc:
+    """A thread is one document: its title, and the text of its visible posts in order, so
+    a long discussion is one result whose snippet shows the passage that matched."""
+    body = " ".join(posts_text)[:MAX_THREAD_TEXT]
     return SearchDoc(
         key=thread_key(thread),
         kind=Kind.FORUM,
         title=thread.title,
         summary=thread.category.name,
-        body=first_post_text,
+        body=body,
         url=reverse("forums:thread", args=[thread.pk]),
         visibility=visibility,
         boost=BOOST_THREAD,
@@ -398,52 +407,26 @@ def thread_doc(thread, visibility: tuple[str, ...], first_post_text: str = "") -
     )
 
 
-def post_doc(post, thread, visibility: tuple[str, ...], url: str) -> SearchDoc:
-    return SearchDoc(
-        key=post_key(post),
-        kind=Kind.FORUM,
-        title=thread.title,
-        summary=thread.category.name,
-        body=plain(post.body_html) or post.body,
-        url=url,
-        visibility=visibility,
-        boost=BOOST_POST,
-        date=post.created_at,
-        meta={"label": "post", "category": thread.category.name},
-    )
-
-
 def _post_visible(post) -> bool:
     return post.deleted_at is None and not post.is_hidden
 
 
-def post_is_searchable(post) -> bool:
-    return _post_visible(post) and post.thread.deleted_at is None
+def _post_text(post) -> str:
+    return plain(post.body_html) or post.body
 
 
 def thread_docs(thread) -> tuple[list[SearchDoc], list[str]]:
-    """The thread and its posts; every key of them to remove when the thread is gone."""
-    from forums import services as forum_services
-
-    posts = list(thread.posts.order_by("created_at", "pk"))
-    keys = [thread_key(thread), *(post_key(post) for post in posts)]
+    """The thread's document, or its key to remove when the thread is gone."""
     if thread.deleted_at is not None:
-        return [], keys
+        return [], [thread_key(thread)]
+    posts = thread.posts.filter(deleted_at__isnull=True, is_hidden=False).order_by(
+        "created_at", "pk"
+    )
     visibility = category_visibility(thread.category)
-    visible = [post for post in posts if _post_visible(post)]
-    first = plain(visible[0].body_html) if visible else ""
-    docs = [thread_doc(thread, visibility, first)]
-    for position, post in enumerate(posts):
-        if _post_visible(post):
-            page = position // forum_services.POSTS_PER_PAGE + 1
-            url = f"{reverse('forums:thread', args=[thread.pk])}?page={page}#post-{post.pk}"
-            docs.append(post_doc(post, thread, visibility, url))
-    kept = {doc.key for doc in docs}
-    return docs, [key for key in keys if key not in kept]
+    return [thread_doc(thread, visibility, [_post_text(post) for post in posts])], []
 
 
 def _all_forum_docs() -> Iterator[SearchDoc]:
-    from forums import services as forum_services
     from forums.models import Category, Post, Thread
 
     restricted: dict[int, list[int]] = defaultdict(list)
@@ -455,28 +438,15 @@ def _all_forum_docs() -> Iterator[SearchDoc]:
         thread.pk: thread
         for thread in Thread.objects.filter(deleted_at__isnull=True).select_related("category")
     }
-    visibility = {
-        pk: category_visibility(thread.category, restricted.get(thread.category_id, []))
-        for pk, thread in threads.items()
-    }
-    first_text: dict[int, str] = {}
-    positions: dict[int, int] = defaultdict(int)
-    posts = Post.objects.filter(thread_id__in=list(threads)).order_by(
-        "thread_id", "created_at", "pk"
-    )
+    texts: dict[int, list[str]] = defaultdict(list)
+    posts = Post.objects.filter(
+        thread_id__in=list(threads), deleted_at__isnull=True, is_hidden=False
+    ).order_by("thread_id", "created_at", "pk")
     for post in posts.iterator(chunk_size=2000):
-        thread = threads[post.thread_id]
-        position = positions[post.thread_id]
-        positions[post.thread_id] += 1
-        if not _post_visible(post):
-            continue
-        text = plain(post.body_html) or post.body
-        first_text.setdefault(post.thread_id, text)
-        page = position // forum_services.POSTS_PER_PAGE + 1
-        url = f"{reverse('forums:thread', args=[thread.pk])}?page={page}#post-{post.pk}"
-        yield post_doc(post, thread, visibility[post.thread_id], url)
+        texts[post.thread_id].append(_post_text(post))
     for pk, thread in threads.items():
-        yield thread_doc(thread, visibility[pk], first_text.get(pk, ""))
+        visibility = category_visibility(thread.category, restricted.get(thread.category_id, []))
+        yield thread_doc(thread, visibility, texts.get(pk, []))
 
 
 # --- Everything -------------------------------------------------------------------------------
