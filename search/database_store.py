@@ -241,21 +241,13 @@ class DatabaseStore:
         chosen = matching.filter(kind=kind) if kind else matching
         terms = [term for group in query_groups(query) for term in group]
         if tsquery is not None:
-            page = list(
+            # One query: PostgreSQL computes the (costly) headline only for the rows kept
+            # after the sort and limit.
+            rows = list(
                 chosen.annotate(
                     score=SearchRank(F("search_vector"), tsquery, normalization=Value(1))
                     * F("boost")
-                    * self._staff_factor(staff_group)
-                )
-                .order_by("-score", "-date", "pk")
-                .values("pk", "score")[offset : offset + limit]
-            )
-            scores = {row["pk"]: row["score"] for row in page}
-            rows = {
-                row.pk: row
-                for row in self._documents()
-                .filter(pk__in=scores)
-                .annotate(
+                    * self._staff_factor(staff_group),
                     headline=SearchHeadline(
                         "body",
                         tsquery,
@@ -265,18 +257,19 @@ class DatabaseStore:
                         max_words=30,
                         min_words=12,
                         max_fragments=1,
-                    )
+                    ),
                 )
-            }
+                .defer("body", "search_vector")
+                .order_by("-score", "-date", "pk")[offset : offset + limit]
+            )
             hits = []
-            for pk in scores:
-                row = rows[pk]
+            for row in rows:
                 snippet = (
                     _snippet_from_headline(row.headline)
                     if START in (row.headline or "")
-                    else _plain_snippet(row.summary or row.body, terms)
+                    else _plain_snippet(row.summary, terms)
                 )
-                hits.append(self._hit(row, scores[pk], snippet))
+                hits.append(self._hit(row, row.score, snippet))
             return Results(hits=hits, total=total, counts=counts)
         # SQLite: score in Python over the matching documents (the demo's few hundred).
         scored = []

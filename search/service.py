@@ -68,7 +68,7 @@ def _visible_keys(user, hits: list[Hit]) -> set[str]:
     from forums import permissions as forum_permissions
     from forums.models import Thread
 
-    from .sources import page_visibility
+    from .sources import pages_visibility
 
     allowed: set[str] = set()
     keys = visibility_for(user)
@@ -79,17 +79,19 @@ def _visible_keys(user, hits: list[Hit]) -> set[str]:
             by_model.setdefault(model, {})[int(pk)] = hit.key
     pages = by_model.get("wagtailcore.page", {})
     materials = by_model.get("learning.studydaypage.materials", {})
-    for page in Page.objects.filter(pk__in=[*pages, *materials]).specific():
-        visibility = set(page_visibility(page))
-        if page.pk in materials and visibility:
-            visibility = (visibility - {PUBLIC}) or {MEMBERS}
-        if page._meta.model_name == "modulepage" and visibility:
-            visibility = (visibility - {PUBLIC}) or {MEMBERS}
-        if visibility & keys:
-            if page.pk in pages:
-                allowed.add(pages[page.pk])
-            if page.pk in materials:
-                allowed.add(materials[page.pk])
+    found = list(Page.objects.filter(pk__in=[*pages, *materials]).select_related("content_type"))
+    visibilities = pages_visibility(found)
+    for page in found:
+        visibility = set(visibilities[page.pk])
+        members_only = page.content_type.model == "modulepage"
+        for pk_map, is_materials in ((pages, False), (materials, True)):
+            if page.pk not in pk_map:
+                continue
+            shown = visibility
+            if (members_only or is_materials) and shown:
+                shown = (shown - {PUBLIC}) or {MEMBERS}
+            if shown & keys:
+                allowed.add(pk_map[page.pk])
     if event_permissions.can_view_calendar(user):
         allowed.update(by_model.get("events.echoprogramme", {}).values())
         allowed.update(by_model.get("schedule.occurrence", {}).values())

@@ -13,6 +13,10 @@ def _page_changed(sender, instance, **kwargs) -> None:
     schedule(("page", instance.pk))
 
 
+def _endorsed(sender, instance, **kwargs) -> None:
+    schedule(("page", instance.guideline_id))
+
+
 def _page_deleted(sender, instance, **kwargs) -> None:
     if isinstance(instance, Page):
         schedule(("page", instance.pk))
@@ -70,6 +74,7 @@ def connect() -> None:
 
     from events.models import EchoProgramme, EventDetails, SessionPlan
     from forums.models import Category, Post, Thread
+    from guidelines.models import EndorsedVersion
 
     uid = "search.index."
     page_published.connect(_page_changed, dispatch_uid=uid + "published")
@@ -89,6 +94,7 @@ def connect() -> None:
         signal.connect(_event_changed, sender=Event, dispatch_uid=uid + "ev" + name)
         signal.connect(_details_changed, sender=EventDetails, dispatch_uid=uid + "d" + name)
         signal.connect(_plan_changed, sender=SessionPlan, dispatch_uid=uid + "s" + name)
+        signal.connect(_endorsed, sender=EndorsedVersion, dispatch_uid=uid + "v" + name)
     m2m_changed.connect(
         _category_groups_changed,
         sender=Category.restricted_to.through,

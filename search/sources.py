@@ -76,6 +76,48 @@ def page_visibility(page: Page, default: tuple[str, ...] = (PUBLIC,)) -> tuple[s
     return visibility
 
 
+def _ancestor_paths(path: str) -> list[str]:
+    step = Page.steplen
+    return [path[:end] for end in range(step, len(path) + 1, step)]
+
+
+def pages_visibility(pages: Iterable[Page]) -> dict[int, tuple[str, ...]]:
+    """`page_visibility` for many pages in three queries, whatever their number: the
+    non-live pages and the view restrictions on their paths to the root."""
+    pages = list(pages)
+    paths = {prefix for page in pages for prefix in _ancestor_paths(page.path)}
+    withdrawn = set(
+        Page.objects.filter(path__in=paths, live=False, depth__gt=1).values_list("path", flat=True)
+    )
+    restrictions: dict[str, list] = defaultdict(list)
+    for restriction in (
+        PageViewRestriction.objects.filter(page__path__in=paths)
+        .select_related("page")
+        .prefetch_related("groups")
+    ):
+        restrictions[restriction.page.path].append(restriction)
+    result = {}
+    for page in pages:
+        prefixes = _ancestor_paths(page.path)
+        if not page.live or any(prefix in withdrawn for prefix in prefixes[1:]):
+            result[page.pk] = ()
+            continue
+        visibility: tuple[str, ...] = (PUBLIC,)
+        for prefix in prefixes:
+            for restriction in restrictions.get(prefix, ()):
+                if restriction.restriction_type == PageViewRestriction.PASSWORD:
+                    visibility = ()
+                elif restriction.restriction_type == PageViewRestriction.LOGIN:
+                    if PUBLIC in visibility:
+                        visibility = (MEMBERS,)
+                elif restriction.restriction_type == PageViewRestriction.GROUPS and visibility:
+                    visibility = tuple(group_key(group.pk) for group in restriction.groups.all())
+            if not visibility:
+                break
+        result[page.pk] = visibility
+    return result
+
+
 # --- Pages (guidelines, learning, study days, standard and news pages) ------------------------
 
 
