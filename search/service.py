@@ -22,7 +22,8 @@ from . import query as query_parsing
 from .documents import MEMBERS, PUBLIC, Hit, Kind, ParsedQuery, SearchUnavailable, group_key
 
 PER_PAGE = 10
-RATE_LIMIT = 30  # searches
+RATE_LIMIT = 30  # searches a minute
+SUGGEST_RATE_LIMIT = 120  # suggestion look-ups a minute (one per pause in typing)
 RATE_WINDOW = 60  # seconds
 STOP_WORDS = frozenset(
     "a an and are as at be but by for from has have he her his i if in into is it its me my "
@@ -152,22 +153,23 @@ def _governance(user, hits: list[Hit]) -> dict[str, Governance]:
 # --- Rate limit -----------------------------------------------------------------------------------
 
 
-def allow_search(request) -> bool:
+def allow_search(request, bucket: str = "search", limit: int | None = None) -> bool:
     """Whether this member (or visitor's address) may search again: RATE_LIMIT a minute."""
+    limit = RATE_LIMIT if limit is None else limit
     who = (
         f"user:{request.user.pk}"
         if request.user.is_authenticated
         else f"ip:{request.META.get('REMOTE_ADDR', '')}"
     )
     window = int(timezone.now().timestamp() // RATE_WINDOW)
-    key = f"search:rate:{who}:{window}"
+    key = f"search:rate:{bucket}:{who}:{window}"
     cache.add(key, 0, RATE_WINDOW * 2)
     try:
         count = cache.incr(key)
     except ValueError:
         cache.set(key, 1, RATE_WINDOW * 2)
         count = 1
-    return count <= RATE_LIMIT
+    return count <= limit
 
 
 # --- Searching ----------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def suggest(request: HttpRequest) -> JsonResponse:
     """Titles for the search box as the member types (only what they may open)."""
-    if not service.allow_search(request):
+    if not service.allow_search(request, "suggest", service.SUGGEST_RATE_LIMIT):
         return JsonResponse({"suggestions": [], "error": _("Too many searches.")}, status=429)
     return JsonResponse(
         {"suggestions": service.suggestions(request.user, request.GET.get("q", ""))}

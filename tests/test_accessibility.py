@@ -146,6 +146,8 @@ PUBLIC_PAGES = [
     reverse("members:password_reset"),
     reverse("members:password_reset_done"),
     "/no-such-page/",
+    reverse("search:search"),
+    reverse("search:search") + "?q=pain+assessment",
 ]
 
 
@@ -182,6 +184,9 @@ def test_member_pages(browser_page, network):
         network["spoke"].get_absolute_url(),
         network["hub"].get_absolute_url(),
         reverse("members:approval_queue"),
+        reverse("search:search") + "?q=breathlessness",
+        reverse("search:search") + "?q=breathlessness&kind=session",
+        reverse("search:search") + "?q=zzqqxx+nothing",
     ]
     problems = [p for path in paths for p in check_page(browser_page, path, axe)]
     assert problems == []
@@ -204,6 +209,7 @@ def test_coordinator_pages(browser_page, network):
         reverse("events:attendance", args=[session.pk]),
         reverse("events:review_queue"),
         events["case"].get_absolute_url(),
+        reverse("search:search") + "?q=breathlessness",  # with the pin buttons
     ]
     problems = [p for path in paths for p in check_page(browser_page, path, axe)]
     assert problems == []
