@@ -85,6 +85,29 @@ def test_ranking_on_the_judged_queries(capsys):
             print("  " + row)
     assert mean_ndcg >= NDCG_FLOOR
     assert mrr >= MRR_FLOOR
+    # The demo leaves the index complete: exactly the documents the records give.
+    from search.service import get_store
+    from search.sources import all_docs
+
+    assert get_store().keys() == {doc.key for doc in all_docs()}
+    # Every restricted demo thread, searched by title as a member outside its group:
+    # not in the results, the counts or the suggestions.
+    from forums.models import Thread
+
+    restricted = Thread.objects.filter(category__restricted_to__isnull=False).exclude(
+        category__restricted_to__in=nurse.groups.all()
+    )
+    assert restricted.count() >= 3
+    for thread in restricted.distinct():
+        outsider = service.run_search(nurse, thread.title)
+        assert f"forums.thread:{thread.pk}" not in {entry.hit.key for entry in outsider.entries}
+        everything = service.run_search(nurse, thread.title, kind="forum")
+        assert (
+            everything.counts.get("forum", 0)
+            == len([e for e in everything.entries if e.hit.kind == "forum"])
+            or everything.total > 10
+        )
+        assert thread.title not in service.suggestions(nurse, thread.title[:8])
     # Abbreviations find the spelled-out guideline first.
     for abbreviation, title in (
         ("CSCI", "Anticipatory medicines for children at home"),
