@@ -44,9 +44,34 @@ def _category_changed(sender, instance, **kwargs) -> None:
     schedule(("category", instance.pk))
 
 
-def _category_groups_changed(sender, instance, action, **kwargs) -> None:
-    if action in {"post_add", "post_remove", "post_clear"}:
+def _category_groups_changed(sender, instance, action, reverse, pk_set=None, **kwargs) -> None:
+    """A category's groups changed, from the category's side or the group's."""
+    if action == "pre_clear" and reverse:
+        # The group's categories are about to be forgotten: name them while we can.
+        instance._search_cleared_categories = list(
+            instance.forum_categories.values_list("pk", flat=True)
+        )
+        return
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
         schedule(("category", instance.pk))
+        return
+    pks = pk_set if action != "post_clear" else getattr(instance, "_search_cleared_categories", [])
+    schedule(*(("category", pk) for pk in pks or ()))
+
+
+def _restriction_groups_changed(sender, instance, action, reverse, pk_set=None, **kwargs) -> None:
+    """A page view restriction's groups changed (or a group's restrictions)."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
+        schedule(("page", instance.page_id))
+        return
+    page_ids = PageViewRestriction.objects.filter(pk__in=pk_set or ()).values_list(
+        "page_id", flat=True
+    )
+    schedule(*(("page", page_id) for page_id in page_ids))
 
 
 def _programme_changed(sender, instance, **kwargs) -> None:
@@ -95,6 +120,11 @@ def connect() -> None:
         signal.connect(_details_changed, sender=EventDetails, dispatch_uid=uid + "d" + name)
         signal.connect(_plan_changed, sender=SessionPlan, dispatch_uid=uid + "s" + name)
         signal.connect(_endorsed, sender=EndorsedVersion, dispatch_uid=uid + "v" + name)
+    m2m_changed.connect(
+        _restriction_groups_changed,
+        sender=PageViewRestriction.groups.through,
+        dispatch_uid=uid + "restriction-groups",
+    )
     m2m_changed.connect(
         _category_groups_changed,
         sender=Category.restricted_to.through,

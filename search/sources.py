@@ -57,22 +57,34 @@ def _staff_groups(obj) -> tuple[str, ...]:
     return tuple(str(value) for name, value in flags if getattr(obj, name, False))
 
 
+def narrowed(visibility: tuple[str, ...], restriction, group_pks=None) -> tuple[str, ...]:
+    """`visibility` after one more view restriction on the way to the page. Every
+    restriction must pass (as Wagtail checks them), so group restrictions intersect."""
+    if not visibility or restriction.restriction_type == PageViewRestriction.PASSWORD:
+        return ()
+    if restriction.restriction_type == PageViewRestriction.LOGIN:
+        return (MEMBERS,) if PUBLIC in visibility else visibility
+    if restriction.restriction_type == PageViewRestriction.GROUPS:
+        if group_pks is None:
+            group_pks = restriction.groups.values_list("pk", flat=True)
+        keys = tuple(group_key(pk) for pk in sorted(group_pks))
+        if PUBLIC in visibility or MEMBERS in visibility:
+            return keys
+        return tuple(key for key in visibility if key in keys)
+    return ()  # a kind of restriction we do not know: show it to nobody
+
+
 def page_visibility(page: Page, default: tuple[str, ...] = (PUBLIC,)) -> tuple[str, ...]:
     """Who may open a Wagtail page: () when nobody (not live, under a withdrawn page, or
-    behind a password); members for a login restriction; a group restriction's groups."""
+    behind a password); members for a login restriction; a group restriction's groups
+    (those of every group restriction above it)."""
     if not page.live:
         return ()
     if Page.objects.ancestor_of(page).filter(depth__gt=1, live=False).exists():
         return ()
     visibility = default
     for restriction in page.get_view_restrictions():
-        if restriction.restriction_type == PageViewRestriction.PASSWORD:
-            return ()
-        if restriction.restriction_type == PageViewRestriction.LOGIN and PUBLIC in visibility:
-            visibility = (MEMBERS,)
-        if restriction.restriction_type == PageViewRestriction.GROUPS:
-            groups = tuple(group_key(pk) for pk in restriction.groups.values_list("pk", flat=True))
-            visibility = groups
+        visibility = narrowed(visibility, restriction)
     return visibility
 
 
@@ -105,13 +117,8 @@ def pages_visibility(pages: Iterable[Page]) -> dict[int, tuple[str, ...]]:
         visibility: tuple[str, ...] = (PUBLIC,)
         for prefix in prefixes:
             for restriction in restrictions.get(prefix, ()):
-                if restriction.restriction_type == PageViewRestriction.PASSWORD:
-                    visibility = ()
-                elif restriction.restriction_type == PageViewRestriction.LOGIN:
-                    if PUBLIC in visibility:
-                        visibility = (MEMBERS,)
-                elif restriction.restriction_type == PageViewRestriction.GROUPS and visibility:
-                    visibility = tuple(group_key(group.pk) for group in restriction.groups.all())
+                groups = [group.pk for group in restriction.groups.all()]
+                visibility = narrowed(visibility, restriction, groups)
             if not visibility:
                 break
         result[page.pk] = visibility

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,10 +14,13 @@ from members import permissions as member_permissions
 from . import service
 from .models import PromotedResult
 
+MAX_PAGE = 1000  # beyond any real list; larger numbers show the last page
+KEY = re.compile(r"[a-z_]+\.[a-z_.]+:[0-9]{1,12}")
+
 
 def _page_number(value: str | None) -> int:
     try:
-        return max(1, int(value or 1))
+        return min(MAX_PAGE, max(1, int(str(value or 1)[:12])))
     except (TypeError, ValueError):
         return 1
 
@@ -74,7 +79,7 @@ def promote(request: HttpRequest) -> HttpResponse:
         raise Http404
     query = service.normalise_query(request.POST.get("q", ""))
     key = request.POST.get("key", "")[:200]
-    if not query or not key:
+    if not query or not KEY.fullmatch(key):
         raise Http404
     if request.POST.get("action") == "unpin":
         PromotedResult.objects.filter(query=query, key=key).delete()
