@@ -288,8 +288,9 @@ class DatabaseStore:
             "staff_groups",
         ):
             title, summary, body = row.title.lower(), row.summary.lower(), row.body.lower()
+            # Where a term is matters more than how often: title, then summary, then body.
             score = sum(
-                3 * title.count(term) + 2 * summary.count(term) + min(body.count(term), 5)
+                3 * (term in title) + 2 * (term in summary) + (term in body)
                 for term in lowered_terms
             )
             factor = (
@@ -328,16 +329,21 @@ class DatabaseStore:
         rows = self._documents().filter(visible_q(visibility), key__in=list(keys))
         return [self._hit(row, 0.0, html.escape(row.summary, quote=False)) for row in rows]
 
-    def suggest(self, prefix: str, *, visibility: Collection[str], limit: int = 5) -> list[str]:
+    def suggest_keyed(
+        self, prefix: str, *, visibility: Collection[str], limit: int = 5
+    ) -> list[tuple[str, str]]:
+        """(key, title) of visible documents whose title has a word starting with `prefix`."""
         prefix = " ".join(prefix.split())[:100]
-        if len(prefix) < 2:
+        if len(prefix) < 2 or limit <= 0:
             return []
         documents = self._documents().filter(visible_q(visibility))
         starts = Q(title__istartswith=prefix) | Q(title__icontains=f" {prefix}")
-        titles = (
-            documents.filter(starts).order_by("-boost", "title").values_list("title", flat=True)
-        )
-        return list(dict.fromkeys(titles[: limit * 3]))[:limit]
+        rows = documents.filter(starts).order_by("-boost", "title").values_list("key", "title")
+        return list(rows[: limit * 3])
+
+    def suggest(self, prefix: str, *, visibility: Collection[str], limit: int = 5) -> list[str]:
+        keyed = self.suggest_keyed(prefix, visibility=visibility, limit=limit)
+        return list(dict.fromkeys(title for _key, title in keyed))[:limit]
 
     def vocabulary(self, visibility: Collection[str], limit: int = 5000) -> set[str]:
         """Words of the titles of visible documents: what spelling suggestions choose from."""

@@ -114,6 +114,14 @@ class Store(Protocol):
     ) -> Results:
         """Ranked documents matching `query` that carry at least one of `visibility`'s keys."""
 
+    def suggest_keyed(
+        self, prefix: str, *, visibility: Collection[str], limit: int = 5
+    ) -> list[tuple[str, str]]:
+        """(key, title) of visible documents for `suggest`; callers check each key."""
+
+    def get(self, keys: Iterable[str], *, visibility: Collection[str]) -> list[Hit]:
+        """The visible documents of these keys (for promoted results), in no order."""
+
     def suggest(self, prefix: str, *, visibility: Collection[str], limit: int = 5) -> list[str]:
         """Titles of visible documents that start with (a word starting with) `prefix`."""
 

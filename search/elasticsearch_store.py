@@ -488,7 +488,10 @@ class ElasticsearchStore:
             raise SearchUnavailable(str(error)) from error
         return results_from_response(response.to_dict())
 
-    def suggest(self, prefix: str, *, visibility: Collection[str], limit: int = 5) -> list[str]:
+    def suggest_keyed(
+        self, prefix: str, *, visibility: Collection[str], limit: int = 5
+    ) -> list[tuple[str, str]]:
+        """(key, title) of visible documents matching `prefix` as the member types."""
         if len(_clean_prefix(prefix)) < 2 or limit <= 0:
             return []
         s = build_suggest(prefix, visibility=visibility, limit=limit)
@@ -497,8 +500,18 @@ class ElasticsearchStore:
         except ENGINE_ERRORS as error:
             raise SearchUnavailable(str(error)) from error
         hits = response.to_dict().get("hits", {}).get("hits", [])
-        titles = (raw.get("_source", {}).get("title") for raw in hits)
-        return list(dict.fromkeys(title for title in titles if title))[:limit]
+        keyed = (
+            (
+                raw.get("_source", {}).get("key") or raw.get("_id"),
+                raw.get("_source", {}).get("title"),
+            )
+            for raw in hits
+        )
+        return [(key, title) for key, title in keyed if key and title]
+
+    def suggest(self, prefix: str, *, visibility: Collection[str], limit: int = 5) -> list[str]:
+        keyed = self.suggest_keyed(prefix, visibility=visibility, limit=limit)
+        return list(dict.fromkeys(title for _key, title in keyed))[:limit]
 
     def get(self, keys: Iterable[str], *, visibility: Collection[str]) -> list[Hit]:
         """The visible documents of these keys (for promoted results), in no order."""

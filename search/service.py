@@ -338,9 +338,18 @@ def _promoted(user, store, query: ParsedQuery, visibility) -> list[Hit]:
     return sorted((hit for hit in hits if hit.key in allowed), key=lambda hit: order[hit.key])
 
 
+@dataclass(frozen=True)
+class _Keyed:
+    key: str
+
+
 def suggestions(user, prefix: str, limit: int = 5) -> list[str]:
+    """Titles for the search box: visible by the index's keys, then checked like results."""
     prefix = query_parsing.clean(prefix)[:100]
     try:
-        return get_store().suggest(prefix, visibility=visibility_for(user), limit=limit)
+        keyed = get_store().suggest_keyed(prefix, visibility=visibility_for(user), limit=limit)
     except SearchUnavailable:
         return []
+    allowed = _visible_keys(user, [_Keyed(key) for key, _title in keyed])
+    titles = (title for key, title in keyed if key in allowed)
+    return list(dict.fromkeys(titles))[:limit]

@@ -498,6 +498,9 @@ def test_fallback_snippet_is_escaped_and_cut():
 
 
 def test_suggest_returns_distinct_titles():
-    hits = [{"_source": {"title": title}} for title in ("Pain", "Pain", "Pain relief", "Palsy")]
+    hits = [
+        {"_id": f"page:{n}", "_source": {"title": title}}
+        for n, title in enumerate(("Pain", "Pain", "Pain relief", "Palsy"))
+    ]
     client = FakeClient(search={"hits": {"total": {"value": 4}, "hits": hits}})
     assert _store(client).suggest("pa", visibility=[PUBLIC], limit=2) == ["Pain", "Pain relief"]

@@ -238,3 +238,14 @@ def test_pinning_a_result_the_coordinator_cannot_see_is_refused(client, threads)
         reverse("search:promote"), {"q": "budget", "key": f"forums.thread:{secret.pk}"}
     )
     assert response.status_code == 404
+
+
+def test_a_stale_index_entry_is_not_suggested(client, member, threads):
+    """Even if the index wrongly said members may see a restricted thread, the final check
+    keeps its title out of the suggestions."""
+    _open, secret = threads
+    SearchDocument.objects.filter(key=f"forums.thread:{secret.pk}").update(visibility=" members ")
+    client.force_login(member)
+    suggestions = client.get(reverse("search:suggest"), {"q": "Hospice bud"}).json()
+    assert suggestions["suggestions"] == []
+    assert "Hospice budget" not in text(search(client, "hospice budget"))
