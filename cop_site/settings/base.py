@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "guidelines",
     "forums",
     "evaluation",
+    "returns",
     "search",  # last of ours: its demo step indexes what the others loaded
     # Wagtail
     "wagtail.contrib.forms",
