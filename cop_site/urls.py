@@ -26,6 +26,7 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("search/", include("search.urls")),
+    path("returns/", include("returns.urls")),
     path("sessions/<int:pk>/live/", events_views.live_room, name="live_room"),
     path("sessions/<int:pk>/transcript.txt", events_views.transcript, name="live_transcript"),
 ]
