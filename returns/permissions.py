@@ -21,3 +21,8 @@ def can_edit_return(user: Any, organisation_return: OrganisationReturn) -> bool:
 
 def can_view_return(user: Any, organisation_return: OrganisationReturn) -> bool:
     return can_manage_returns(user) or can_edit_return(user, organisation_return)
+
+
+def can_view_summary(user: Any) -> bool:
+    """Coordinators, and the executive committee (who see only cells of five or more)."""
+    return can_manage_returns(user) or member_permissions.is_executive(user)

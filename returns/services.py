@@ -118,7 +118,54 @@ def open_template(
         )
         if made:
             created.append(organisation_return)
+            _email_leads(organisation_return, "returns/email/opened")
     return created
+
+
+def _email_leads(organisation_return: OrganisationReturn, template_prefix: str) -> int:
+    """E-mail the organisation's leads about its own return (nobody else's)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from cop_site.emails import send_templated_email_on_commit
+
+    leads = organisation_return.organisation.leads.filter(
+        is_active=True, approval_status="approved"
+    )
+    url = settings.WAGTAILADMIN_BASE_URL + reverse("returns:return", args=[organisation_return.pk])
+    for lead in leads:
+        send_templated_email_on_commit(
+            [lead.email],
+            template_prefix,
+            {"lead": lead, "organisation_return": organisation_return, "url": url},
+        )
+    return len(leads)
+
+
+REMIND_DAYS_BEFORE = 7
+
+
+def send_reminders(today: datetime.date | None = None) -> int:
+    """Remind the leads of returns due within a week and not yet submitted, once per return
+    and due date. Safe to run as often as you like."""
+    today = today or timezone.localdate()
+    due = OrganisationReturn.objects.filter(
+        template__status=TemplateStatus.OPEN,
+        status__in=[ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.QUERIED],
+        due_date__gte=today,
+        due_date__lte=today + datetime.timedelta(days=REMIND_DAYS_BEFORE),
+    ).select_related("template", "organisation")
+    sent = 0
+    for organisation_return in due:
+        with transaction.atomic():
+            claimed = (
+                OrganisationReturn.objects.filter(pk=organisation_return.pk)
+                .exclude(reminded_for=organisation_return.due_date)
+                .update(reminded_for=organisation_return.due_date)
+            )
+            if claimed:
+                sent += _email_leads(organisation_return, "returns/email/reminder")
+    return sent
 
 
 # --- Reading a return ------------------------------------------------------------------------
@@ -594,3 +641,79 @@ def overdue(template: ReturnTemplate, today: datetime.date | None = None):
     return template.returns.filter(due_date__lt=today).filter(
         Q(status=ReturnStatus.NOT_STARTED) | Q(status=ReturnStatus.DRAFT)
     )
+
+
+# --- The network summary -----------------------------------------------------------------------
+
+MIN_ORGANISATIONS = 5
+
+
+@dataclass(frozen=True)
+class SummaryCell:
+    organisations: int
+    total: float | None
+    median: float | None
+    suppressed: bool
+
+
+def network_summary(template: ReturnTemplate, *, full: bool) -> dict:
+    """Totals and medians of every top-level number, by kind of organisation and by hub,
+    spoke or associate, over submitted and accepted returns. Unless `full` (coordinators),
+    a cell over fewer than MIN_ORGANISATIONS organisations is suppressed."""
+    import statistics
+
+    from members.models import NetworkRole, OrganisationKind
+
+    lay = layout(template)
+    numeric = [
+        field
+        for _section, fields in lay.sections
+        for field in fields
+        if field.kind in NUMERIC_KINDS
+    ]
+    returns = list(
+        template.returns.filter(
+            status__in=[ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED]
+        ).select_related("organisation")
+    )
+    answers = Answer.objects.filter(
+        organisation_return__in=returns, field__in=numeric, row=0
+    ).values_list("organisation_return_id", "field_id", "value")
+    by_return: dict[int, dict[int, float]] = {}
+    for return_id, field_id, value in answers:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            by_return.setdefault(return_id, {})[field_id] = value
+
+    def cell(values: list[float]) -> SummaryCell:
+        small = len(values) < MIN_ORGANISATIONS
+        if small and not full:
+            return SummaryCell(len(values), None, None, True)
+        return SummaryCell(
+            len(values),
+            sum(values) if values else None,
+            statistics.median(values) if values else None,
+            False,
+        )
+
+    splits = {
+        "kind": (OrganisationKind, lambda r: r.organisation.kind),
+        "network_role": (NetworkRole, lambda r: r.organisation.network_role),
+    }
+    result = {"fields": numeric, "splits": {}}
+    for name, (choices, key) in splits.items():
+        groups = {}
+        for value, label in choices.choices:
+            members = [r for r in returns if key(r) == value]
+            if not members:
+                continue
+            groups[str(label)] = [
+                cell([by_return[r.pk][f.pk] for r in members if f.pk in by_return.get(r.pk, {})])
+                for f in numeric
+            ]
+        result["splits"][name] = groups
+    result["network"] = [
+        cell([by_return[r.pk][f.pk] for r in returns if f.pk in by_return.get(r.pk, {})])
+        for f in numeric
+    ]
+    result["returns"] = len(returns)
+    return result

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/coordinate/", views.coordinate, name="coordinate"),
     path("templates/<int:pk>/", views.template_progress, name="progress"),
     path("templates/<int:pk>/answers.csv", views.answers_csv, name="answers_csv"),
+    path("templates/<int:pk>/summary/", views.summary, name="summary"),
     path("templates/<int:pk>/dictionary.csv", views.dictionary_csv, name="dictionary_csv"),
 ]

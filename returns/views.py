@@ -330,3 +330,22 @@ def dictionary_csv(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         rows,
     )
+
+
+@member_required
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_view_summary(request.user):
+        raise Http404
+    template = get_object_or_404(ReturnTemplate, pk=pk)
+    full = permissions.can_manage_returns(request.user)
+    figures = services.network_summary(template, full=full)
+    return render(
+        request,
+        "returns/summary.html",
+        {
+            "template": template,
+            "figures": figures,
+            "min_organisations": services.MIN_ORGANISATIONS,
+            "full": full,
+        },
+    )
