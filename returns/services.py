@@ -685,7 +685,7 @@ def network_summary(template: ReturnTemplate, *, full: bool) -> dict:
             by_return.setdefault(return_id, {})[field_id] = value
 
     def cell(values: list[float]) -> SummaryCell:
-        small = len(values) < MIN_ORGANISATIONS
+        small = 0 < len(values) < MIN_ORGANISATIONS  # none answered: nothing to hide
         if small and not full:
             return SummaryCell(len(values), None, None, True)
         return SummaryCell(
