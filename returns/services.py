@@ -328,12 +328,16 @@ def save_answers(
     typed: Mapping[Cell, object],
     *,
     revision: int,
+    then_submit: bool = False,
+    explanations: Mapping[str, str] | None = None,
 ) -> OrganisationReturn:
-    """Save a section's answers (a draft). Refuses every answer if any is wrong."""
+    """Save a section's answers (a draft), and with `then_submit` send the return in the
+    same transaction. Refuses every answer if any is wrong, or if the submission is."""
     locked = _locked(organisation_return, user, revision)
     lay = layout(locked.template)
     groups = {field.pk: field for field in lay.by_code.values() if field.kind == FieldKind.GROUP}
-    stored = stored_values(locked)
+    rows_stored = list(locked.answers.values_list("pk", "field_id", "field__code", "row", "value"))
+    stored = {(code, row): value for _pk, _field, code, row, value in rows_stored}
     errors: dict[Cell, str] = {}
     parsed: dict[Cell, object] = {}
     for (code, row), raw in typed.items():
@@ -363,13 +367,14 @@ def save_answers(
     if errors:
         raise ReturnError(errors)
     answers = {
-        (answer.field.code, answer.row): answer
-        for answer in locked.answers.select_related("field").filter(
-            field__code__in={code for code, _row in parsed}
+        (code, row): Answer(
+            pk=pk, organisation_return=locked, field_id=field_id, row=row, value=value
         )
+        for pk, field_id, code, row, value in rows_stored
+        if (code, row) in parsed
     }
     now = timezone.now()
-    audit = []
+    audit, created, updated, removed = [], [], [], []
     for (code, row), value in parsed.items():
         field = lay.by_code[code]
         existing = answers.get((code, row))
@@ -377,12 +382,12 @@ def save_answers(
         if old == value:
             continue
         if value is None and existing is not None:
-            existing.delete()
+            removed.append(existing.pk)
         elif existing is not None:
             existing.value = value
-            existing.save(update_fields=["value"])
+            updated.append(existing)
         else:
-            Answer.objects.create(organisation_return=locked, field=field, row=row, value=value)
+            created.append(Answer(organisation_return=locked, field=field, row=row, value=value))
         audit.append(
             AuditEntry(
                 organisation_return=locked,
@@ -395,10 +400,20 @@ def save_answers(
                 at=now,
             )
         )
+    # A whole section in a handful of queries, however many rows it has.
+    if removed:
+        Answer.objects.filter(pk__in=removed).delete()
+    if updated:
+        Answer.objects.bulk_update(updated, ["value"], batch_size=500)
+    if created:
+        Answer.objects.bulk_create(created, batch_size=500)
     AuditEntry.objects.bulk_create(audit)
     locked.revision += 1
     if locked.status == ReturnStatus.NOT_STARTED:
         locked.status = ReturnStatus.DRAFT
+    if then_submit:
+        values = {cell: value for cell, value in merged.items() if value is not None}
+        return _submit_locked(locked, user, lay, values, explanations)
     locked.save(update_fields=["revision", "status"])
     return locked
 
@@ -456,7 +471,10 @@ def submit(
     change from last year explained. Read-only afterwards unless a coordinator reopens it."""
     locked = _locked(organisation_return, user, revision)
     lay = layout(locked.template)
-    values = stored_values(locked)
+    return _submit_locked(locked, user, lay, stored_values(locked), explanations)
+
+
+def _submit_locked(locked, user, lay: Layout, values, explanations) -> OrganisationReturn:
     errors: dict[Cell | str, str] = {}
     for _section, fields in lay.sections:
         for field in fields:
@@ -589,9 +607,11 @@ def accept(organisation_return: OrganisationReturn, user: User) -> OrganisationR
 # --- Suggestions from the platform's own records -------------------------------------------------
 
 
-def suggestions(organisation_return: OrganisationReturn) -> dict[str, int]:
+def suggestions(
+    organisation_return: OrganisationReturn, lay: Layout | None = None
+) -> dict[str, int]:
     """Values the platform already knows for fields that ask for them, by field code."""
-    lay = layout(organisation_return.template)
+    lay = lay or layout(organisation_return.template)
     wanted = {field.prefill: code for code, field in lay.by_code.items() if field.prefill}
     if not wanted:
         return {}

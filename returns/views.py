@@ -101,26 +101,43 @@ def return_form(request: HttpRequest, pk: int) -> HttpResponse:
             if key.startswith("why-")
         }
         try:
-            saved = services.save_answers(
-                organisation_return, request.user, typed, revision=revision
+            submitting = "submit" in request.POST
+            services.save_answers(
+                organisation_return,
+                request.user,
+                typed,
+                revision=revision,
+                then_submit=submitting,
+                explanations=explanations,
             )
-            if "submit" in request.POST:
-                services.submit(
-                    saved, request.user, revision=saved.revision, explanations=explanations
-                )
+            if submitting:
                 messages.success(request, _("Your return has been sent to the network. Thank you."))
             else:
                 messages.success(request, _("Your answers are saved."))
             return redirect("returns:return", pk=organisation_return.pk)
         except services.ReturnError as problem:
             errors = problem.errors
+            if submitting and not isinstance(problem, services.StaleReturn):
+                # Not sent: keep the answers as a draft if they are fine on their own.
+                try:
+                    services.save_answers(
+                        organisation_return, request.user, typed, revision=revision
+                    )
+                    messages.warning(
+                        request, _("Your answers are saved, but the return has not been sent yet.")
+                    )
+                except services.ReturnError as draft_problem:
+                    errors = draft_problem.errors
             organisation_return.refresh_from_db()
-    values = services.stored_values(organisation_return)
+    values = stored_values = services.stored_values(organisation_return)
     if request.method == "POST" and errors:
         # Show what was typed, so nothing has to be typed twice.
         values = {**values, **_typed_from(request, lay)}
-    changes = {change.field.code: change for change in services.big_changes(organisation_return)}
-    suggested = services.suggestions(organisation_return)
+    changes = {
+        change.field.code: change
+        for change in services.big_changes(organisation_return, stored_values, lay)
+    }
+    suggested = services.suggestions(organisation_return, lay)
     sections = []
     for section, fields in lay.sections:
         items = []
@@ -154,7 +171,7 @@ def return_form(request: HttpRequest, pk: int) -> HttpResponse:
                 ]
             items.append(item)
         sections.append({"section": section, "items": items})
-    done, total = services.progress(organisation_return)
+    done, total = services.progress(organisation_return, stored_values, lay)
     return render(
         request,
         "returns/form.html",

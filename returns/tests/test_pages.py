@@ -138,3 +138,15 @@ def test_the_suggested_value_can_be_used(client, mine, lead, hospice):
     data["use-staff_trained"] = "1"
     assert client.post(url(mine), data).status_code == 302
     assert services.stored_values(mine)[("staff_trained", 0)] == 1
+
+
+def test_sending_an_incomplete_return_keeps_the_answers_as_a_draft(client, mine, lead):
+    client.force_login(lead)
+    response = client.post(url(mine), form_data(mine, {("beds", 0): "10"}, submit="1"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Answer this question before you submit" in page
+    assert "Your answers are saved, but the return has not been sent yet." in page
+    mine.refresh_from_db()
+    assert mine.status == ReturnStatus.DRAFT
+    assert services.stored_values(mine) == {("beds", 0): 10}
