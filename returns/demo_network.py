@@ -210,9 +210,26 @@ def _coordinator() -> User:
     return User.objects.get(email="coordinator@demo.example")
 
 
+def _provision_summary() -> str:
+    counts = {}
+    for status in ReturnTemplate.objects.get(slug=f"{PROVISION}-2026").returns.values_list(
+        "status", flat=True
+    ):
+        counts[status] = counts.get(status, 0) + 1
+    accepted = ReturnTemplate.objects.get(slug=PROVISION).returns.filter(
+        status=ReturnStatus.ACCEPTED
+    )
+    return (
+        f"2 palliative provision returns (2025/26 accepted for {accepted.count()} "
+        f"organisations; 2026/27: {counts.get(ReturnStatus.SUBMITTED, 0)} submitted, "
+        f"{counts.get(ReturnStatus.DRAFT, 0)} draft, "
+        f"{counts.get(ReturnStatus.NOT_STARTED, 0)} not started)"
+    )
+
+
 def provision_returns() -> str:
     if ReturnTemplate.objects.filter(slug__startswith=PROVISION).exists():
-        return "data returns already loaded"
+        return _provision_summary()
     coordinator = _coordinator()
     organisations = {
         o.slug: o
@@ -257,15 +274,17 @@ def provision_returns() -> str:
             _fill(current[slug], merged, submit=True)
         else:
             _fill(current[slug], {k: v for k, v in merged.items() if k != "services"})
-    return (
-        "2 palliative provision returns (2025/26 accepted for 3 organisations; "
-        "2026/27: 2 submitted, 1 draft, 1 not started)"
-    )
+    return _provision_summary()
+
+
+def _training_summary() -> str:
+    teams = ReturnTemplate.objects.get(slug=TRAINING).returns.count()
+    return f"1 community nursing training return sent to {teams} teams"
 
 
 def training_return() -> str:
     if ReturnTemplate.objects.filter(slug=TRAINING).exists():
-        return "training return already loaded"
+        return _training_summary()
     template = ReturnTemplate.objects.create(
         name="Community nursing training return 2026/27",
         slug=TRAINING,
@@ -314,7 +333,7 @@ def training_return() -> str:
     services.open_template(
         template, teams, timezone.localdate() + datetime.timedelta(days=45), by=_coordinator()
     )
-    return f"1 community nursing training return sent to {teams.count()} teams"
+    return _training_summary()
 
 
 DEMO_STEPS = [provision_returns, training_return]
