@@ -25,3 +25,14 @@ def store(request, db):
     )
     yield store
     store.drop()
+
+
+@pytest.fixture
+def commit_hooks(django_capture_on_commit_callbacks):
+    """`with commit_hooks():` runs the index updates queued for after the commit, at once."""
+
+    class Runner:
+        def __call__(self):
+            return django_capture_on_commit_callbacks(execute=True)
+
+    return Runner()

@@ -23,26 +23,11 @@ from search import indexing, service
 from search.models import PromotedResult, SearchDocument
 from tests.factories import UserFactory
 
+from . import pages
+
 pytestmark = pytest.mark.django_db(transaction=False)
 
-
-@pytest.fixture(autouse=True)
-def commit_hooks(django_capture_on_commit_callbacks):
-    """Index updates run after commit; run them at once in these tests."""
-
-    class Runner:
-        def __call__(self):
-            return django_capture_on_commit_callbacks(execute=True)
-
-    return Runner()
-
-
-def search(client, q, **params):
-    return client.get(reverse("search:search"), {"q": q, **params})
-
-
-def text(response) -> str:
-    return response.content.decode()
+search, text = pages.search, pages.text
 
 
 def results_area(page: str) -> str:
