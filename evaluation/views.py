@@ -16,6 +16,7 @@ from schedule.models import Occurrence
 
 from cop_site.charts import Series, line_chart
 from cop_site.csvexport import csv_response
+from cop_site.dashboard import EVALUATION_PANELS, object_panels
 from events.exceptions import IdentifiableTextError
 from events.models import EchoProgramme, EventKind
 from members.decorators import member_required
@@ -204,6 +205,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "query": request.GET,
         "query_string": _query_string(request),
         "can_see_responses": permissions.can_see_individual_responses(request.user),
+        "extra_panels": object_panels(EVALUATION_PANELS, request, filters),
     }
     return render(request, "evaluation/dashboard.html", context)
 
@@ -219,6 +221,7 @@ def _report_context(request: HttpRequest) -> dict:
         "generated_at": timezone.now(),
         "pdf_available": pdf.available(),
         "query_string": _query_string(request),
+        "extra_panels": object_panels(EVALUATION_PANELS, request, filters),
     }
 
 

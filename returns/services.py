@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -53,6 +54,11 @@ class StaleReturn(ReturnError):
 # --- Templates ------------------------------------------------------------------------------
 
 
+def _coordinator(user: User) -> None:
+    if not permissions.can_manage_returns(user):
+        raise PermissionDenied
+
+
 def ensure_editable(template: ReturnTemplate) -> None:
     if template.is_frozen:
         raise FrozenTemplate(
@@ -92,6 +98,78 @@ def new_version(template: ReturnTemplate) -> ReturnTemplate:
 
 
 @transaction.atomic
+def save_definition(part: ReturnTemplate | Section | Field, *, by: User):
+    """Save a template, section or field a coordinator has edited, while the template is a
+    draft. The template row is locked so it cannot be opened half-way through the change."""
+    _coordinator(by)
+    template = part if isinstance(part, ReturnTemplate) else _template_of(part)
+    if template.pk is not None:
+        locked = ReturnTemplate.objects.select_for_update().get(pk=template.pk)
+        ensure_editable(locked)
+    if isinstance(part, Field) and part.group_id:
+        part.section = Field.objects.get(pk=part.group_id).section  # columns sit with the group
+    part.save()
+    return part
+
+
+@transaction.atomic
+def remove_definition(part: Section | Field, *, by: User) -> None:
+    """Remove a section or field from a draft template; conditions that name a field keep it."""
+    _coordinator(by)
+    template = _template_of(part)
+    ensure_editable(ReturnTemplate.objects.select_for_update().get(pk=template.pk))
+    fields = [part] if isinstance(part, Field) else list(part.fields.all())
+    codes = {field.code for field in fields}
+    codes |= set(Field.objects.filter(group__in=fields).values_list("code", flat=True))
+    leaning = (
+        Field.objects.filter(section__template=template, shown_if_code__in=codes)
+        .exclude(code__in=codes)
+        .values_list("label", flat=True)
+    )
+    if leaning:
+        raise ReturnError(
+            {
+                "definition": _(
+                    "These questions are shown only depending on it, so change their condition "
+                    "first: %(labels)s."
+                )
+                % {"labels": "; ".join(leaning)}
+            }
+        )
+    part.delete()
+
+
+def _template_of(part: Section | Field) -> ReturnTemplate:
+    section = part if isinstance(part, Section) else part.section
+    return section.template
+
+
+@transaction.atomic
+def close_template(template: ReturnTemplate, *, by: User) -> ReturnTemplate:
+    """No more returns are sent or reminded; submitted answers stay, and can still be
+    queried, accepted and exported."""
+    _coordinator(by)
+    template = ReturnTemplate.objects.select_for_update().get(pk=template.pk)
+    if template.status != TemplateStatus.OPEN:
+        raise ReturnError({"template": _("Only a return that has been sent can be closed.")})
+    template.status = TemplateStatus.CLOSED
+    template.save(update_fields=["status"])
+    return template
+
+
+def organisations_to_ask(
+    *, kinds: Iterable[str] = (), roles: Iterable[str] = (), named: Iterable[int] = ()
+):
+    """Every organisation of any of these kinds, any of these hub/spoke roles, or named."""
+    kinds, roles, named = list(kinds), list(roles), list(named)
+    if not (kinds or roles or named):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(kind__in=kinds) | Q(network_role__in=roles) | Q(pk__in=named)
+    ).order_by("name")
+
+
+@transaction.atomic
 def open_template(
     template: ReturnTemplate,
     organisations: Iterable[Organisation],
@@ -100,8 +178,7 @@ def open_template(
     by: User,
 ) -> list[OrganisationReturn]:
     """Send the return to these organisations; the template is frozen from now on."""
-    if not permissions.can_manage_returns(by):
-        raise PermissionDenied
+    _coordinator(by)
     template = ReturnTemplate.objects.select_for_update().get(pk=template.pk)
     if template.status == TemplateStatus.CLOSED:
         raise FrozenTemplate(_("This return is closed."))
@@ -516,11 +593,6 @@ def _number(value: float) -> str:
 # --- The coordinator's side -------------------------------------------------------------------
 
 
-def _coordinator(user: User) -> None:
-    if not permissions.can_manage_returns(user):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def reopen(organisation_return: OrganisationReturn, user: User, reason: str) -> OrganisationReturn:
     _coordinator(user)
@@ -656,6 +728,22 @@ def progress_overview(template: ReturnTemplate) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in ReturnStatus.values}
 
 
+def status_counts(templates) -> dict[int, dict[str, int]]:
+    """{template pk: {status: organisations}} for many templates in one query; a template
+    sent to nobody has every count 0."""
+    counts: defaultdict[int, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(ReturnStatus.values, 0)
+    )
+    for template_id, status, n in (
+        OrganisationReturn.objects.filter(template__in=templates)
+        .values_list("template_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[template_id][status] = n
+    return counts
+
+
 def overdue(template: ReturnTemplate, today: datetime.date | None = None):
     today = today or timezone.localdate()
     return template.returns.filter(due_date__lt=today).filter(
@@ -676,12 +764,25 @@ class SummaryCell:
     suppressed: bool
 
 
+def summary_cell(values: list[float], *, full: bool) -> SummaryCell:
+    """Total and median of one figure; under MIN_ORGANISATIONS organisations the cell is
+    suppressed unless `full`. No answers at all has nothing to hide."""
+    import statistics
+
+    if 0 < len(values) < MIN_ORGANISATIONS and not full:
+        return SummaryCell(len(values), None, None, True)
+    return SummaryCell(
+        len(values),
+        sum(values) if values else None,
+        statistics.median(values) if values else None,
+        False,
+    )
+
+
 def network_summary(template: ReturnTemplate, *, full: bool) -> dict:
     """Totals and medians of every top-level number, by kind of organisation and by hub,
     spoke or associate, over submitted and accepted returns. Unless `full` (coordinators),
     a cell over fewer than MIN_ORGANISATIONS organisations is suppressed."""
-    import statistics
-
     from members.models import NetworkRole, OrganisationKind
 
     lay = layout(template)
@@ -705,15 +806,7 @@ def network_summary(template: ReturnTemplate, *, full: bool) -> dict:
             by_return.setdefault(return_id, {})[field_id] = value
 
     def cell(values: list[float]) -> SummaryCell:
-        small = 0 < len(values) < MIN_ORGANISATIONS  # none answered: nothing to hide
-        if small and not full:
-            return SummaryCell(len(values), None, None, True)
-        return SummaryCell(
-            len(values),
-            sum(values) if values else None,
-            statistics.median(values) if values else None,
-            False,
-        )
+        return summary_cell(values, full=full)
 
     splits = {
         "kind": (OrganisationKind, lambda r: r.organisation.kind),
@@ -737,3 +830,61 @@ def network_summary(template: ReturnTemplate, *, full: bool) -> dict:
     ]
     result["returns"] = len(returns)
     return result
+
+
+@dataclass(frozen=True)
+class ReturnOverview:
+    """A sent return on the evaluation dashboard: how far organisations have got, and the
+    network's totals of its top-level figures over submitted and accepted returns."""
+
+    template: ReturnTemplate
+    counts: dict[str, int]
+    asked: int
+    complete: int
+    figures: list[tuple[Field, SummaryCell]]
+
+    @property
+    def percent_complete(self) -> int | None:
+        return round(100 * self.complete / self.asked) if self.asked else None
+
+
+def overview_for_evaluation(*, full: bool, limit: int = 3) -> list[ReturnOverview]:
+    """The latest sent returns, in four queries whatever their number of organisations."""
+    templates = list(
+        ReturnTemplate.objects.exclude(status=TemplateStatus.DRAFT).order_by("-opened_at", "-pk")[
+            :limit
+        ]
+    )
+    if not templates:
+        return []
+    counts = status_counts(templates)
+    fields = list(
+        Field.objects.filter(
+            section__template__in=templates, kind__in=NUMERIC_KINDS, group__isnull=True
+        )
+        .select_related("section")
+        .order_by("section__position", "section_id", "position", "pk")
+    )
+    values: dict[int, list[float]] = {field.pk: [] for field in fields}
+    for field_id, value in Answer.objects.filter(
+        field__in=fields,
+        row=0,
+        organisation_return__status__in=[ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED],
+    ).values_list("field_id", "value"):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            values[field_id].append(value)
+    done = (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED)
+    return [
+        ReturnOverview(
+            template=template,
+            counts=counts[template.pk],
+            asked=sum(counts[template.pk].values()),
+            complete=sum(counts[template.pk][status] for status in done),
+            figures=[
+                (field, summary_cell(values[field.pk], full=full))
+                for field in fields
+                if field.section.template_id == template.pk
+            ],
+        )
+        for template in templates
+    ]

@@ -12,7 +12,7 @@ from cop_site.csvexport import csv_response
 from members.decorators import member_required
 
 from . import permissions, services
-from .models import Field, FieldKind, FieldQuery, OrganisationReturn, ReturnTemplate
+from .models import Field, FieldKind, FieldQuery, OrganisationReturn, ReturnStatus, ReturnTemplate
 
 EXTRA_ROWS = 1  # blank rows offered at the end of a repeating group
 
@@ -33,14 +33,27 @@ def index(request: HttpRequest) -> HttpResponse:
         "template", "organisation"
     )
     templates = []
-    if permissions.can_manage_returns(user):
+    can_manage = permissions.can_manage_returns(user)
+    if can_manage:
+        counts = services.status_counts(ReturnTemplate.objects.all())
         templates = [
-            (template, services.progress_overview(template))
+            (
+                template,
+                [
+                    (label, counts[template.pk][status])
+                    for status, label in ReturnStatus.choices
+                    if counts[template.pk][status]
+                ],
+            )
             for template in ReturnTemplate.objects.order_by("-created_at")
         ]
-    if not own and not templates:
+    if not own and not can_manage:
         raise Http404
-    return render(request, "returns/index.html", {"own": own, "templates": templates})
+    return render(
+        request,
+        "returns/index.html",
+        {"own": own, "templates": templates, "can_manage": can_manage},
+    )
 
 
 def _typed_from(request: HttpRequest, lay: services.Layout) -> dict:

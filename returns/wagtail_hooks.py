@@ -1,14 +1,15 @@
 """Returns on the dashboard: leads see what their organisation has to fill in, and
-coordinators the returns' progress."""
+coordinators the returns' progress. The evaluation dashboard and impact report show how
+far the latest returns have got and the network's figures from them."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from wagtail import hooks
 
-from cop_site.dashboard import DashboardPanel
+from cop_site.dashboard import EVALUATION_PANELS, DashboardPanel
 
-from . import permissions
+from . import permissions, services
 from .models import OrganisationReturn, ReturnStatus, ReturnTemplate, TemplateStatus
 
 
@@ -36,4 +37,22 @@ def returns_panel(request: HttpRequest) -> DashboardPanel | None:
         order=18,
         template="returns/panels/dashboard.html",
         context={"to_fill": to_fill, "open_templates": open_templates},
+    )
+
+
+@hooks.register(EVALUATION_PANELS)
+def returns_evaluation_panel(request: HttpRequest, filters) -> DashboardPanel | None:
+    """Whoever may see the evaluation sees completion and the network summary; only
+    coordinators see cells over fewer than five organisations."""
+    overviews = services.overview_for_evaluation(full=permissions.can_manage_returns(request.user))
+    if not overviews:
+        return None
+    return DashboardPanel(
+        order=50,
+        template="returns/panels/evaluation.html",
+        context={
+            "overviews": overviews,
+            "min_organisations": services.MIN_ORGANISATIONS,
+            "can_view_summary": permissions.can_view_summary(request.user),
+        },
     )

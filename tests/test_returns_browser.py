@@ -108,3 +108,60 @@ def test_a_return_from_first_visit_to_acceptance(browser_page, journey):
         ).click()
     csv = open(download.value.path(), encoding="utf-8").read()
     assert "Harebell House,accepted,25,yes,2,North" in csv
+
+
+def test_a_coordinator_makes_a_return_and_sends_it_to_hospices(browser_page):
+    from members.models import NetworkRole, OrganisationKind
+    from returns.models import ReturnTemplate, TemplateStatus
+
+    coordinator = UserFactory(email="maker@returns.example", roles=[roles.COORDINATORS])
+    OrganisationFactory(name="Harebell House", kind=OrganisationKind.HOSPICE)
+    OrganisationFactory(
+        name="Town Nursing", kind=OrganisationKind.COMMUNITY_NURSING, network_role=NetworkRole.HUB
+    )
+    page = browser_page
+    sign_in(page, coordinator.email)
+    page.goto("/returns/")
+    page.get_by_role("link", name="Make a new return").click()
+    assert check_page(page, "/returns/templates/new/", Axe()) == []
+    page.get_by_label("Name", exact=True).fill("Respite provision 2027/28")
+    page.get_by_label("Short name").fill("respite")
+    page.get_by_role("button", name="Make the return").click()
+    page.wait_for_load_state()
+    page.get_by_label("Title", exact=True).fill("Beds")
+    page.get_by_role("button", name="Add the section").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Add a question to Beds").click()
+    assert check_page(page, _here(page), Axe()) == []
+    page.get_by_label("Code", exact=True).fill("respite beds")  # a space: refused with a clear error
+    page.get_by_label("Label", exact=True).fill("Respite beds")
+    page.get_by_label("Agreed definition").fill("Beds kept for planned short breaks.")
+    page.get_by_label("Kind", exact=True).select_option("integer")
+    page.get_by_role("button", name="Save the question").click()
+    page.wait_for_load_state()
+    assert "There is a problem" in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_label("Code", exact=True).fill("respite_beds")
+    page.get_by_role("button", name="Save the question").click()
+    page.wait_for_load_state()
+    assert "The question is saved." in page.content()
+    page.get_by_role("link", name="Choose organisations and send").first.click()
+    page.get_by_label("Children's hospice").check()
+    page.get_by_label("Due date").fill("2099-03-31")
+    page.get_by_role("button", name="Check who will be asked").click()
+    page.wait_for_load_state()
+    assert "1 organisation will be asked" in page.content()
+    page.get_by_role("button", name="Send to this organisation").click()
+    page.wait_for_load_state()
+    assert "The return is sent to 1 organisation, and its leads are e-mailed." in page.content()
+    assert check_page(page, _here(page), Axe()) == []
+    template = ReturnTemplate.objects.get(slug="respite")
+    assert template.status == TemplateStatus.OPEN
+    assert [r.organisation.name for r in template.returns.all()] == ["Harebell House"]
+
+
+def _here(page) -> str:
+    from urllib.parse import urlsplit
+
+    url = urlsplit(page.url)
+    return url.path + (f"?{url.query}" if url.query else "")

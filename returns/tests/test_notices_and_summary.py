@@ -98,3 +98,59 @@ def test_drafts_are_left_out_of_the_summary(coordinator, mine, lead):
     assert figures["returns"] == 0
     mine.refresh_from_db()
     assert mine.status == ReturnStatus.DRAFT
+
+
+@pytest.mark.parametrize(("count", "suppressed"), [(4, True), (5, False)])
+def test_the_evaluation_dashboard_and_report_show_completion_and_the_summary(
+    client, coordinator, count, suppressed
+):
+    template = _submitted_returns(count, coordinator)
+    waiting = OrganisationFactory(kind="hospice")
+    services.open_template(template, [waiting], datetime.date(2027, 3, 31), by=coordinator)
+    executive = UserFactory(roles=[roles.EXECUTIVE_COMMITTEE])
+    pct = round(100 * count / (count + 1))
+    for url in (reverse("evaluation:dashboard"), reverse("evaluation:report")):
+        client.force_login(executive)
+        page = client.get(url).content.decode()
+        assert "Data returns from member organisations" in page
+        assert f"{count} of {count + 1} organisations asked have sent their return ({pct}%)" in page
+        beds_row = page.split("Beds <span", 1)[1].split("</tr>", 1)[0]
+        assert ("fewer than 5" in beds_row) is suppressed
+        if not suppressed:
+            assert '<td class="nhsuk-table__cell">15</td>' in beds_row  # 1 + 2 + 3 + 4 + 5
+        client.force_login(coordinator)
+        beds_row = client.get(url).content.decode().split("Beds <span", 1)[1].split("</tr>")[0]
+        assert "fewer than 5" not in beds_row  # coordinators see every figure
+
+
+def test_the_returns_on_the_evaluation_dashboard_take_the_same_queries_at_any_size(
+    client, coordinator
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _submitted_returns(2, coordinator)
+    client.force_login(coordinator)
+    client.get(reverse("evaluation:dashboard"))  # warm the site shell's cache
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("evaluation:dashboard"))
+    other = build_template(name="Second", slug="second")
+    services.open_template(
+        other,
+        [OrganisationFactory() for _ in range(6)],
+        datetime.date(2027, 3, 31),
+        by=coordinator,
+    )
+    services.open_template(
+        other, [OrganisationFactory() for _ in range(3)], datetime.date(2027, 3, 31), by=coordinator
+    )
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(reverse("evaluation:dashboard")).content.decode()
+    assert "Second" in page and "Summary test" in page
+    assert len(large) == len(small)
+
+
+def test_no_panel_before_any_return_is_sent(client, coordinator, template):
+    client.force_login(coordinator)
+    page = client.get(reverse("evaluation:dashboard")).content.decode()
+    assert "Data returns from member organisations" not in page
