@@ -133,7 +133,7 @@ def test_a_coordinator_makes_a_return_and_sends_it_to_hospices(browser_page):
     page.wait_for_load_state()
     page.get_by_role("link", name="Add a question to Beds").click()
     assert check_page(page, _here(page), Axe()) == []
-    page.get_by_label("Code", exact=True).fill("respite beds")  # a space: refused with a clear error
+    page.get_by_label("Code", exact=True).fill("respite beds")  # a space: refused
     page.get_by_label("Label", exact=True).fill("Respite beds")
     page.get_by_label("Agreed definition").fill("Beds kept for planned short breaks.")
     page.get_by_label("Kind", exact=True).select_option("integer")
