@@ -37,7 +37,7 @@ from events.models import (
     RegistrationStatus,
     SessionPlan,
 )
-from events.pii import find_identifiers
+from core.pii import find_identifiers
 from events.services import programme_sessions
 from members.models import User
 

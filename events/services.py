@@ -51,7 +51,7 @@ from .models import (
     RegistrationStatus,
     SessionPlan,
 )
-from .pii import find_identifiers
+from core.pii import find_identifiers
 
 REMINDER_LEAD = datetime.timedelta(hours=24)
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from evaluation import demo_network
 from evaluation.models import Answer, ChosenQuote, Response, SurveyKind
 from events.models import EchoProgramme
-from events.pii import find_identifiers
+from core.pii import find_identifiers
 
 
 def test_every_demo_text_passes_the_identifier_check():

@@ -26,7 +26,7 @@ from events.models import (
     RegistrationStatus,
     SessionPlan,
 )
-from events.pii import find_identifiers
+from core.pii import find_identifiers
 from members.models import User
 from tests.factories import UserFactory
 

@@ -99,24 +99,33 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "KIND_DATE",
     "KIND_DATE_OF_BIRTH",
     "KIND_EMAIL",
+    "KIND_FULL_NAME",
     "KIND_HOSPITAL_NUMBER",
     "KIND_NAME_WITH_TITLE",
     "KIND_NHS_NUMBER",
+    "KIND_NI_NUMBER",
     "KIND_PHONE_NUMBER",
     "KIND_POSSIBLE_NHS_NUMBER",
     "KIND_POSTCODE",
     "KINDS",
     "MESSAGES",
     "Finding",
+    "IdentifiableTextError",
+    "describe",
     "find_identifiers",
+    "refuse_identifiers",
 ]
 
 KIND_NHS_NUMBER = "nhs_number"
@@ -128,10 +137,13 @@ KIND_POSTCODE = "postcode"
 KIND_PHONE_NUMBER = "phone_number"
 KIND_EMAIL = "email"
 KIND_HOSPITAL_NUMBER = "hospital_number"
+KIND_NI_NUMBER = "ni_number"
+KIND_FULL_NAME = "full_name"
 
 # In order of specificity: at equal length, the earlier kind wins an overlap.
 KINDS = (
     KIND_NHS_NUMBER,
+    KIND_NI_NUMBER,
     KIND_EMAIL,
     KIND_DATE_OF_BIRTH,
     KIND_PHONE_NUMBER,
@@ -140,6 +152,7 @@ KINDS = (
     KIND_DATE,
     KIND_POSSIBLE_NHS_NUMBER,
     KIND_NAME_WITH_TITLE,
+    KIND_FULL_NAME,
 )
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 
@@ -162,6 +175,11 @@ MESSAGES = {
     KIND_PHONE_NUMBER: _("This looks like a phone number."),
     KIND_EMAIL: _("This looks like an email address."),
     KIND_HOSPITAL_NUMBER: _("This looks like a hospital or medical record number."),
+    KIND_NI_NUMBER: _("This looks like a National Insurance number."),
+    KIND_FULL_NAME: _(
+        "This looks like a person's full name. Describe people by their role instead, for "
+        "example “the consultant” or “Mum”."
+    ),
 }
 
 
@@ -222,7 +240,10 @@ def _digits(value: str) -> str:
 
 
 def _is_placeholder(digits: str) -> bool:
-    return len(set(digits)) == 1
+    # Only 000 000 0000. Ten copies of another digit (999 999 9999, 111 111 1111) pass the
+    # check digit like the NHS's own test numbers (943 476 5919, 999 xxx xxxx), and are
+    # refused like any other NHS number: the guard cannot tell a test number from a real one.
+    return set(digits) == {"0"}
 
 
 def _separators(value: str) -> set[str]:
@@ -521,40 +542,206 @@ def _find_emails(text: str, out: list[tuple[int, int, str]]) -> None:
 # --- Hospital numbers --------------------------------------------------------
 
 _HOSPITAL_LABEL = (
-    rf"(?:\b(?:hospital|hosp\.?){_SP}*(?:number|num|no\.?|id|#)"
-    rf"|\b(?:medical|health){_SP}+records?{_SP}*(?:number|no\.?)"
+    rf"(?:\b(?:hospital|hosp\.?){_SP}*(?:number|num|no\.?|id|ref(?:erence)?|#)"
+    rf"|\b(?:medical|health){_SP}+records?{_SP}*(?:number|no\.?|id)"
     rf"|\bcase{_SP}*notes?{_SP}*(?:number|no\.?)"
-    rf"|\b(?:unit|patient){_SP}+(?:number|no\.?|identifier|id)"
-    rf"|\bmrn)(?![a-z])"
+    rf"|\b(?:unit|patient|local{_SP}+patient|trust|pas|rtt|chi|h{_SP}?&{_SP}?c){_SP}*"
+    rf"(?:number|num|no\.?|identifier|id|#)"
+    rf"|\bchi\b|\bmrn)(?![a-z])"
 )
+# After a label: a number of five or more digits, with up to four letters before it (and
+# a separator), or digits in groups of two to five.
 _HOSPITAL_LABELLED_RE = re.compile(
     rf"{_HOSPITAL_LABEL}{_SP}*(?:is{_SP}+)?[:#=\-]?{_SP}*"
-    rf"(?P<id>[a-z]{{0,3}}[0-9]{{5,12}}"
-    rf"|[0-9]{{3,5}}(?:{_SP}|-)[0-9]{{3,5}}(?:(?:{_SP}|-)[0-9]{{3,5}}){{0,2}})"
+    rf"(?P<id>[a-z]{{0,4}}[\-/]?[0-9][0-9a-z]*(?:(?:{_SP}|[\-/])[0-9][0-9a-z]*){{0,3}})"
     rf"{_AFTER_NUMBER}",
     re.IGNORECASE,
 )
-# The common trust format, unlabelled: capitals then digits, e.g. RJ1234567.
-_HOSPITAL_CODE_RE = re.compile(r"(?<![\w/.\-])[A-Z]{1,3}[0-9]{6,8}(?![\w/]|[.\-][0-9])")
+_HOSPITAL_MIN_DIGITS = 5
+# The common trust formats, unlabelled: capitals then digits (RJ1234567, RXH-1234567,
+# RJZ/123456), or capitals then digits in groups joined by one dash or slash
+# (RXH-123-4567); and capitals, a space and six or more digits (ABC 1234567), where the
+# finding is the number alone (so "NHS 9434765919" is an NHS number).
+_HOSPITAL_CODE_RE = re.compile(
+    r"(?<![\w/.\-])(?:[A-Z]{1,4}[\-/]?[0-9]{6,10}"
+    r"|[A-Z]{1,4}(?P<sep>[\-/])[0-9]{3,5}(?P=sep)[0-9]{3,5})(?![\w/]|[.\-][0-9])"
+)
+_HOSPITAL_SPACED_RE = re.compile(
+    r"(?<![\w/.\-])[A-Z]{2,4} (?P<num>[0-9]{6,10})(?![\w/]|[.\-][0-9])"
+)
 
 
 def _find_hospital_numbers(text: str, out: list[tuple[int, int, str]]) -> None:
     for match in _HOSPITAL_LABELLED_RE.finditer(text):
-        out.append((match.start("id"), match.end("id"), KIND_HOSPITAL_NUMBER))
+        if len(_digits(match["id"])) >= _HOSPITAL_MIN_DIGITS:
+            out.append((match.start("id"), match.end("id"), KIND_HOSPITAL_NUMBER))
     for match in _HOSPITAL_CODE_RE.finditer(text):
         out.append((match.start(), match.end(), KIND_HOSPITAL_NUMBER))
+    for match in _HOSPITAL_SPACED_RE.finditer(text):
+        out.append((match.start("num"), match.end("num"), KIND_HOSPITAL_NUMBER))
+
+
+# --- National Insurance numbers ---------------------------------------------
+
+# Two letters, six digits (in pairs or together, one kind of separator) and A-D. The
+# letters are not checked against HMRC's allocated prefixes: a mistyped or example number
+# (QQ 12 34 56 C) is still refused. Without the final letter, the pairs must be spaced
+# (AB 12 34 56); AB123456 is a trust number above.
+_NI_RE = re.compile(
+    rf"(?<![A-Za-z0-9])(?P<ni>[A-Za-z]{{2}}(?P<sep>{_SP}?|-)[0-9]{{2}}(?P=sep)[0-9]{{2}}"
+    rf"(?P=sep)[0-9]{{2}}(?:(?P=sep)[A-Da-d])?)(?![A-Za-z0-9])"
+)
+_NI_LABELLED_RE = re.compile(
+    rf"\b(?:national{_SP}+insurance|n\.?{_SP}?i\.?|nino)(?:{_SP}*(?:number|no\.?|#))?{_SP}*"
+    rf"(?:is{_SP}+)?[:#=\-]?{_SP}*(?P<ni>[a-z]{{2}}(?:{_SP}?[0-9]){{6}}(?:{_SP}?[a-d])?)"
+    rf"(?![a-z0-9])",
+    re.IGNORECASE,
+)
+
+
+def _find_ni_numbers(text: str, out: list[tuple[int, int, str]]) -> None:
+    for match in _NI_RE.finditer(text):
+        ni = match["ni"]
+        letters = [char for char in ni if char.isalpha()]
+        same_case = all(c.isupper() for c in letters) or all(c.islower() for c in letters)
+        has_suffix = ni[-1].isalpha()
+        if same_case and (has_suffix or match["sep"]):
+            out.append((match.start("ni"), match.end("ni"), KIND_NI_NUMBER))
+    for match in _NI_LABELLED_RE.finditer(text):
+        out.append((match.start("ni"), match.end("ni"), KIND_NI_NUMBER))
+
+
+# --- Full names without a title ----------------------------------------------
+
+# A first name from `first_names.txt` (common given names in the UK, of children and of
+# their parents' generation), then one to three capitalised names: "Oliver Smith",
+# "Amelia-Rose O'Neill", "Ruby Jane McDONALD". Left alone: a first name alone ("Oliver"),
+# a first name before a word that is no surname ("Grace House", "Martin House Hospice",
+# "Lily Ward"), names of charities and characters children love ("Marie Curie",
+# "Sue Ryder", "Peppa Pig"), and a name that is part of a place ("Mary Stevens Hospice").
+FIRST_NAMES: frozenset[str] = frozenset(
+    line.strip().lower()
+    for line in (Path(__file__).resolve().with_name("first_names.txt"))
+    .read_text("utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
+)
+_NOT_SURNAMES = frozenset(
+    """
+    house hospice hospital ward unit trust centre center clinic team service services
+    foundation fund charity institute school academy college university nursery street
+    road lane avenue drive close way place court park square gardens hill green wing suite
+    room building hall lodge cottage farm village town city county station church chapel
+    syndrome disease disorder palsy dystrophy atrophy sarcoma tumour tumor protocol
+    scale score tool test method model approach pathway plan programme program project
+    award prize lecture fellowship scholarship bursary appeal
+    day week month year night morning evening weekend christmas easter
+    january february march april june july august september october november december
+    hospitals hospices children children's childrens kids young family families
+    nhs icb gp ccg cnn cnt cns ics
+    england scotland wales ireland britain london valley wood forest bank
+    """.split()
+)
+_NOT_PEOPLE = frozenset(
+    {
+        ("marie", "curie"),
+        ("sue", "ryder"),
+        ("florence", "nightingale"),
+        ("cicely", "saunders"),
+        ("mary", "seacole"),
+        ("edith", "cavell"),
+        ("ronald", "mcdonald"),
+        ("jessie", "may"),
+        ("helen", "douglas"),
+        ("donna", "louise"),
+        ("molly", "olly"),
+        ("harry", "potter"),
+        ("peppa", "pig"),
+        ("george", "pig"),
+        ("mickey", "mouse"),
+        ("minnie", "mouse"),
+        ("buzz", "lightyear"),
+        ("thomas", "tank"),
+        ("bob", "builder"),
+        ("winnie", "pooh"),
+        ("christopher", "robin"),
+    }
+)
+_NAME_WORD_RE = re.compile(r"(?<![\w'’\-])[^\W\d_][\w'’\-]*")
+_POSSESSIVE = ("'s", "’s", "s'", "s’", "'", "’")
+
+
+def _surname_ok(word: str) -> bool:
+    bare = word
+    for suffix in _POSSESSIVE:
+        if bare.endswith(suffix) and len(bare) > len(suffix) + 1:
+            bare = bare[: -len(suffix)]
+            break
+    if bare.lower() in _NOT_SURNAMES or bare.lower() in _STOP_WORDS:
+        return False
+    for part in bare.replace("’", "'").split("-"):
+        letters = part.replace("'", "")
+        if len(letters) < 2 or not letters.isalpha() or not letters[0].isupper():
+            return False
+    return True
+
+
+def _find_full_names(text: str, out: list[tuple[int, int, str]]) -> None:
+    words = list(_NAME_WORD_RE.finditer(text))
+    index = 0
+    while index < len(words) - 1:
+        first = words[index]
+        word = first.group()
+        given = word.split("-")[0].lower()
+        capitals = word.isupper()
+        if not (
+            word[0].isupper() and given in FIRST_NAMES and (capitals or not word[1:].isupper())
+        ):
+            index += 1
+            continue
+        end, last_word, taken = first.end(), None, 0
+        for following in words[index + 1 : index + 4]:
+            gap = text[end : following.start()]
+            if gap not in (" ", "\u00a0") or not _surname_ok(following.group()):
+                break
+            if capitals and not following.group().isupper():
+                break
+            last_word, end, taken = following, following.end(), taken + 1
+            if following.group().endswith(_POSSESSIVE):
+                break
+        if last_word is None:
+            index += 1
+            continue
+        after = words[index + taken + 1] if index + taken + 1 < len(words) else None
+        place = (
+            after is not None
+            and text[last_word.end() : after.start()] in (" ", "\u00a0")
+            and after.group().lower() in _NOT_SURNAMES
+        )
+        surname = last_word.group()
+        for suffix in _POSSESSIVE:
+            if surname.endswith(suffix):
+                surname = surname[: -len(suffix)]
+                break
+        if place or (given, surname.lower()) in _NOT_PEOPLE:
+            index += taken + 1
+            continue
+        out.append((first.start(), last_word.start() + len(surname), KIND_FULL_NAME))
+        index += taken + 1
 
 
 # --- Putting it together -----------------------------------------------------
 
 _DETECTORS = (
     _find_nhs_numbers,
+    _find_ni_numbers,
     _find_emails,
     _find_dates,
     _find_phone_numbers,
     _find_hospital_numbers,
     _find_postcodes,
     _find_names,
+    _find_full_names,
 )
 
 
@@ -620,3 +807,38 @@ def find_identifiers(text: str) -> list[Finding]:
             Finding(kind=kind, start=first, end=last, text=text[first:last], message=MESSAGES[kind])
         )
     return findings
+
+
+def describe(finding: Finding) -> str:
+    """The message shown wherever the guard refuses text: what it found, and where."""
+    return gettext("%(message)s Remove or reword “%(text)s”.") % {
+        "message": finding.message,
+        "text": finding.text,
+    }
+
+
+class IdentifiableTextError(ValidationError):
+    """Text refused because it could identify someone; `findings` maps each field's name
+    to what was found in it. Nothing was stored or sent."""
+
+    def __init__(self, findings: Mapping[str, list[Finding]]) -> None:
+        self.findings = dict(findings)
+        super().__init__(
+            {
+                field: [describe(finding) for finding in items]
+                for field, items in self.findings.items()
+            }
+        )
+
+    @property
+    def sentence(self) -> str:
+        """Every finding in one line, for a place with a single message (chat, a flash)."""
+        return " ".join(describe(f) for items in self.findings.values() for f in items)
+
+
+def refuse_identifiers(texts: Mapping[str, str]) -> None:
+    """Raise IdentifiableTextError if any of these texts (field name → text) could identify
+    someone. Every service where case talk happens calls this before storing anything."""
+    findings = {field: found for field, text in texts.items() if (found := find_identifiers(text))}
+    if findings:
+        raise IdentifiableTextError(findings)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from events.pii import (
+from core.pii import (
     KIND_DATE,
     KIND_DATE_OF_BIRTH,
     KIND_EMAIL,
