@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.exceptions import IdentifiableTextError
+from core.pii import IdentifiableTextError
 
 from .models import MAX_FREE_TEXT, Question, QuestionKind
 from .services import AnswerData

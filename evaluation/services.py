@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from schedule.models import Occurrence
 
+from core.pii import refuse_identifiers
 from events import scheduling
-from events.exceptions import IdentifiableTextError
 from events.models import (
     Attendance,
     EchoProgramme,
@@ -37,7 +37,6 @@ from events.models import (
     RegistrationStatus,
     SessionPlan,
 )
-from core.pii import find_identifiers
 from events.services import programme_sessions
 from members.models import User
 
@@ -267,14 +266,9 @@ def _check(question: Question, answer: AnswerData) -> None:
 
 def check_free_text(answers: Sequence[AnswerData]) -> None:
     """Refuse free text that identifies a patient, as case text is refused."""
-    findings = {}
-    for answer in answers:
-        if answer.text:
-            found = find_identifiers(answer.text)
-            if found:
-                findings[f"{answer.question_id}:{answer.topic}"] = found
-    if findings:
-        raise IdentifiableTextError(findings)
+    refuse_identifiers(
+        {f"{answer.question_id}:{answer.topic}": answer.text for answer in answers if answer.text}
+    )
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from schedule.models import Occurrence
 from cop_site.charts import Series, line_chart
 from cop_site.csvexport import csv_response
 from cop_site.dashboard import EVALUATION_PANELS, object_panels
-from events.exceptions import IdentifiableTextError
+from core.pii import IdentifiableTextError
 from events.models import EchoProgramme, EventKind
 from members.decorators import member_required
 from members.models import NetworkRole, Organisation, OrganisationKind, Rurality, StaffGroup

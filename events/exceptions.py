@@ -11,15 +11,3 @@ class RegistrationError(EventsError):
 
 class CaseError(EventsError):
     pass
-
-
-class IdentifiableTextError(CaseError):
-    """Case text that contains identifiers; carries the findings per field."""
-
-    def __init__(self, findings: dict[str, list]) -> None:
-        self.findings = findings
-        messages = {
-            field: [f"{finding.message} “{finding.text}”" for finding in items]
-            for field, items in findings.items()
-        }
-        super().__init__(messages)

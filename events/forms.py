@@ -7,11 +7,11 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.pii import IdentifiableTextError, describe
 from members.models import ApprovalStatus, StaffGroup, User
 from members.roles import FACILITATORS
 
 from . import scheduling
-from .exceptions import IdentifiableTextError
 from .models import (
     AgeBand,
     AttendanceMode,
@@ -221,11 +221,7 @@ class CaseForm(forms.Form):
         except IdentifiableTextError as error:
             for field, findings in error.findings.items():
                 for finding in findings:
-                    self.add_error(
-                        field,
-                        _("%(message)s Remove or reword “%(text)s”.")
-                        % {"message": finding.message, "text": finding.text},
-                    )
+                    self.add_error(field, describe(finding))
         return cleaned
 
     def case_data(self) -> CaseData:

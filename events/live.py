@@ -18,12 +18,14 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from schedule.models import Occurrence
 
+from core.pii import IdentifiableTextError, refuse_identifiers
 from members import permissions as member_permissions
 from members.models import User
 
@@ -365,6 +367,16 @@ class Room:
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
+def _deidentified(text: str) -> str:
+    """The room is case talk: text that could identify someone is refused before anything
+    is stored or broadcast, with the same message as the case form."""
+    try:
+        refuse_identifiers({"text": text})
+    except IdentifiableTextError as error:
+        raise LiveError("identifiable", error.sentence) from None
+    return text
+
+
 def _text(value: Any, field: str, limit: int = MAX_TEXT) -> str:
     if not isinstance(value, str):
         raise LiveError("invalid_field", _("“%s” must be text.") % field)
@@ -432,9 +444,8 @@ def heartbeat(interval_id: int) -> None:
 @transaction.atomic
 def send_chat(room: Room, body: Any) -> None:
     occurrence = room.occurrence()
-    message = ChatMessage.objects.create(
-        occurrence=occurrence, author=room.user, body=_text(body, "body")
-    )
+    body = _deidentified(_text(body, "body"))
+    message = ChatMessage.objects.create(occurrence=occurrence, author=room.user, body=body)
     message.author = room.user
     broadcast_on_commit(
         occurrence.pk, [{"type": "chat.message", "message": _message_shape(message)}]
@@ -550,7 +561,12 @@ def add_recommendation(room: Room, case_id: Any, body: Any) -> None:
     room.require_facilitator()
     occurrence = room.occurrence()
     case = _session_case(occurrence, case_id)
-    recommendation = services.add_recommendation(case, by=room.user, body=_text(body, "body"))
+    try:
+        recommendation = services.add_recommendation(case, by=room.user, body=_text(body, "body"))
+    except IdentifiableTextError as error:
+        raise LiveError("identifiable", error.sentence) from None
+    except ValidationError as error:
+        raise LiveError("invalid_field", " ".join(error.messages)) from None
     recommendation.author = room.user
     broadcast_on_commit(
         occurrence.pk,
@@ -562,10 +578,10 @@ def add_recommendation(room: Room, case_id: Any, body: Any) -> None:
 def open_poll(room: Room, question: Any, options: Any) -> None:
     room.require_facilitator()
     occurrence = room.occurrence()
-    question = _text(question, "question", 300)
+    question = _deidentified(_text(question, "question", 300))
     if not isinstance(options, list) or not 2 <= len(options) <= 6:
         raise LiveError("invalid_field", _("A poll has between 2 and 6 options."))
-    labels = [_text(option, "options", 100) for option in options]
+    labels = [_deidentified(_text(option, "options", 100)) for option in options]
     poll = Poll.objects.create(
         occurrence=occurrence, question=question, options=labels, opened_by=room.user
     )

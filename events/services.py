@@ -31,11 +31,12 @@ from schedule.models import Event, Occurrence
 
 from cop_site.emails import send_templated_email_on_commit
 from cop_site.text import unique_slug
+from core.pii import refuse_identifiers
 from members import permissions as member_permissions
 from members.models import ApprovalStatus, User
 
 from . import ical, permissions, scheduling
-from .exceptions import CaseError, EventsError, IdentifiableTextError, RegistrationError
+from .exceptions import CaseError, EventsError, RegistrationError
 from .models import (
     Attendance,
     AttendanceChange,
@@ -51,7 +52,6 @@ from .models import (
     RegistrationStatus,
     SessionPlan,
 )
-from core.pii import find_identifiers
 
 REMINDER_LEAD = datetime.timedelta(hours=24)
 
@@ -661,14 +661,8 @@ class CaseData:
 
 
 def check_case_text(data: CaseData) -> None:
-    """Refuse text with identifiers; the error lists every finding by field."""
-    findings = {}
-    for field in CASE_TEXT_FIELDS:
-        found = find_identifiers(getattr(data, field))
-        if found:
-            findings[field] = found
-    if findings:
-        raise IdentifiableTextError(findings)
+    """Refuse text with identifiers (IdentifiableTextError lists every finding by field)."""
+    refuse_identifiers({field: getattr(data, field) for field in CASE_TEXT_FIELDS})
 
 
 @transaction.atomic
@@ -795,6 +789,7 @@ def add_recommendation(case: Case, *, by: User, body: str) -> Recommendation:
         raise CaseError(_("A recommendation can be at most 2,000 characters."))
     if case.status not in {CaseStatus.ACCEPTED, CaseStatus.PRESENTED}:
         raise CaseError(_("Recommendations can only be added to accepted cases."))
+    refuse_identifiers({"body": body})
     return Recommendation.objects.create(case=case, author=by, body=body)
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from schedule.models import Event, Occurrence
 
 from cop_site.dashboard import LIVE_ROOM_END_PANELS, OCCURRENCE_PANELS, object_panels
+from core.pii import IdentifiableTextError, describe
 from members import permissions as member_permissions
 from members.decorators import member_required, role_required
 from members.models import StaffGroup, User
@@ -513,8 +514,13 @@ def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user_or_404(request.user, pk)
+    return _case_page(request, get_case_for_user_or_404(request.user, pk))
+
+
+def _case_page(request: HttpRequest, case, recommendation_form=None) -> HttpResponse:
     is_reviewer = permissions.can_review_case(request.user, case)
+    if is_reviewer and recommendation_form is None:
+        recommendation_form = RecommendationForm()
     return render(
         request,
         "events/case_detail.html",
@@ -525,7 +531,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_reviewer": is_reviewer,
             "can_edit": permissions.can_edit_case(request.user, case),
             "review_form": ReviewForm() if is_reviewer else None,
-            "recommendation_form": RecommendationForm() if is_reviewer else None,
+            "recommendation_form": recommendation_form if is_reviewer else None,
         },
     )
 
@@ -606,6 +612,10 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_recommendation(case, by=request.user, body=form.cleaned_data["body"])
+        except IdentifiableTextError as error:
+            for finding in error.findings["body"]:
+                form.add_error("body", describe(finding))
+            return _case_page(request, case, form)  # keeps what was typed
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -128,6 +128,7 @@ class DemoCategory:
     name: str
     description: str
     restricted_to: tuple[str, ...] = ()  # group names; empty for every approved member
+    case_discussion: bool = False  # the PII guard checks every post
 
 
 CATEGORIES: tuple[DemoCategory, ...] = (
@@ -142,6 +143,7 @@ CATEGORIES: tuple[DemoCategory, ...] = (
         "Case follow-up",
         "Carry on the discussion of cases from ECHO sessions. Keep every case de-identified: "
         "no names, ages as bands, no dates of birth and no places.",
+        case_discussion=True,
     ),
     DemoCategory(
         "guidelines",
@@ -1550,7 +1552,11 @@ def load_categories() -> str:
             continue  # kept as the coordinators have it, restrictions included
         # Coordinators make categories in the admin; there is no service for it.
         category = Category.objects.create(
-            name=spec.name, slug=spec.slug, description=spec.description, position=position
+            name=spec.name,
+            slug=spec.slug,
+            description=spec.description,
+            position=position,
+            case_discussion=spec.case_discussion,
         )
         if spec.restricted_to:
             groups = list(Group.objects.filter(name__in=spec.restricted_to))

@@ -29,6 +29,15 @@ class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    case_discussion = models.BooleanField(
+        _("cases are discussed here"),
+        default=False,
+        help_text=_(
+            "Posts here carry on the discussion of cases, so text that could identify a "
+            "child or family (names, NHS numbers, dates of birth...) is refused, as on the "
+            "case form. Threads started from an ECHO session's page are always checked."
+        ),
+    )
     restricted_to = models.ManyToManyField(
         Group,
         verbose_name=_("restricted to"),
@@ -50,6 +59,7 @@ class Category(models.Model):
         FieldPanel("slug"),
         FieldPanel("description"),
         FieldPanel("position"),
+        FieldPanel("case_discussion"),
         FieldPanel("restricted_to", widget=forms.CheckboxSelectMultiple),
     ]
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from cop_site.emails import send_templated_email_on_commit
 from cop_site.sanitise import markdown_to_html
+from core.pii import IdentifiableTextError, refuse_identifiers
+from events.models import EventDetails, EventKind
 from members import permissions as member_permissions
 from members.models import User
 
@@ -111,6 +113,31 @@ def _clean_body(body: str) -> str:
     return body
 
 
+def _is_case_talk(category: Category, occurrence_id: int | None) -> bool:
+    """A category for cases, or a thread started from an ECHO case-discussion session."""
+    if category.case_discussion:
+        return True
+    return (
+        occurrence_id is not None
+        and EventDetails.objects.filter(
+            event__occurrence__pk=occurrence_id, kind=EventKind.ECHO_SESSION
+        ).exists()
+    )
+
+
+def _deidentified(category: Category, occurrence_id: int | None, **texts: str) -> None:
+    """Where cases are discussed, text that could identify someone is refused before
+    anything is stored or anyone is notified, with the same message as the case form."""
+    if not _is_case_talk(category, occurrence_id):
+        return
+    try:
+        refuse_identifiers(texts)
+    except IdentifiableTextError as error:
+        raise ForumError(
+            _("Keep cases de-identified here. %(found)s") % {"found": error.sentence}
+        ) from None
+
+
 def _check_rate(user: User, now: datetime.datetime) -> None:
     for window, limit in RATE_LIMITS:
         recent = Post.objects.filter(author=user, created_at__gt=now - window).count()
@@ -162,6 +189,7 @@ def start_thread(
             % {"min": TITLE_MIN, "max": TITLE_MAX}
         )
     body = _clean_body(body)
+    _deidentified(category, occurrence.pk if occurrence else None, title=title, body=body)
     _lock_member(user)
     now = timezone.now()
     _check_rate(user, now)
@@ -191,6 +219,7 @@ def reply(user: User, thread: Thread, body: str, *, quote_of: Post | None = None
     if quote_of is not None and (quote_of.thread_id != thread.pk or quote_of.is_removed):
         raise ForumError(_("You can only quote a post in this thread."))
     body = _clean_body(body)
+    _deidentified(thread.category, thread.occurrence_id, body=body)
     _lock_member(user)
     now = timezone.now()
     _check_rate(user, now)
@@ -208,6 +237,7 @@ def edit_post(user: User, post: Post, body: str) -> Post:
     body = _clean_body(body)
     if body == post.body:
         return post
+    _deidentified(post.thread.category, post.thread.occurrence_id, body=body)
     PostRevision.objects.create(post=post, body=post.body, edited_by=user)
     earlier_mentions = mentioned_handles(post.body)
     post.body = body

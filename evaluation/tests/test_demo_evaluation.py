@@ -8,10 +8,10 @@ from statistics import mean
 import pytest
 from django.core.management import call_command
 
+from core.pii import find_identifiers
 from evaluation import demo_network
 from evaluation.models import Answer, ChosenQuote, Response, SurveyKind
 from events.models import EchoProgramme
-from core.pii import find_identifiers
 
 
 def test_every_demo_text_passes_the_identifier_check():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.http import QueryDict
 
+from core.pii import IdentifiableTextError
 from evaluation import services
 from evaluation.forms import SurveyForm
 from evaluation.models import QuestionKind, SurveyKind
@@ -169,7 +170,7 @@ def test_identifier_findings_land_on_the_free_text_field(member, feedback_ask, a
     form = SurveyForm(asked, query(**{q1: "5", q2: "3", q3: "1", text: "NHS number 943 476 5919"}))
     assert form.is_valid()
 
-    with pytest.raises(services.IdentifiableTextError) as refused:
+    with pytest.raises(IdentifiableTextError) as refused:
         services.submit_response(member, feedback_ask, form.answers())
     form.add_identifier_errors(refused.value)
 

@@ -6,11 +6,11 @@ import datetime
 
 import pytest
 
+from core.pii import IdentifiableTextError
 from evaluation import services
 from evaluation.models import Answer, ChosenQuote, QuestionKind, Response, Survey, SurveyKind
 from evaluation.services import AnswerData, SurveyError
 from events import services as events
-from events.exceptions import IdentifiableTextError
 from events.models import AttendanceStatus, EventKind
 from events.services import programme_sessions
 from tests.factories import UserFactory

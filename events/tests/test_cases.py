@@ -7,8 +7,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from core.pii import IdentifiableTextError
 from events import services
-from events.exceptions import CaseError, IdentifiableTextError
+from events.exceptions import CaseError
 from events.models import Case, CaseStatus
 from members import roles
 from tests.factories import UserFactory

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from schedule.models import Event, Occurrence
 
+from core.pii import find_identifiers
 from events import demo_network, services
 from events.models import (
     Attendance,
@@ -26,7 +27,6 @@ from events.models import (
     RegistrationStatus,
     SessionPlan,
 )
-from core.pii import find_identifiers
 from members.models import User
 from tests.factories import UserFactory
 
