@@ -667,6 +667,16 @@ _NOT_PEOPLE = frozenset(
         ("christopher", "robin"),
     }
 )
+# A name followed by one of these is part of the name of a place or an award.
+_PLACE_WORDS = frozenset(
+    """
+    house hospice hospital ward unit trust centre center clinic foundation fund charity
+    institute school academy college university nursery street road lane avenue drive close
+    way place court park square gardens hill green wing suite room building hall lodge
+    cottage farm children's childrens award prize lecture fellowship scholarship appeal
+    memorial
+    """.split()
+)
 _NAME_WORD_RE = re.compile(r"(?<![\w'’\-])[^\W\d_][\w'’\-]*")
 _POSSESSIVE = ("'s", "’s", "s'", "s’", "'", "’")
 
@@ -715,8 +725,9 @@ def _find_full_names(text: str, out: list[tuple[int, int, str]]) -> None:
         after = words[index + taken + 1] if index + taken + 1 < len(words) else None
         place = (
             after is not None
+            and not last_word.group().endswith(_POSSESSIVE)
             and text[last_word.end() : after.start()] in (" ", "\u00a0")
-            and after.group().lower() in _NOT_SURNAMES
+            and after.group().lower() in _PLACE_WORDS
         )
         surname = last_word.group()
         for suffix in _POSSESSIVE:

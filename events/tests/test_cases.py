@@ -254,3 +254,26 @@ def test_no_cases_for_a_session_that_has_started(member):
     past = first_occurrence(make_event(kind="echo_session", start=london(2026, 1, 13, 12, 30)))
     with pytest.raises(CaseError):
         services.submit_case(member, past, case_data())
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ("Ask Oliver Smith's GP to review.", "Oliver Smith"),
+        ("Write to Mrs Jones at LS1 4AP.", "Mrs Jones"),
+        ("Use NHS number 943 476 5919 on the plan.", "943 476 5919"),
+    ],
+)
+def test_an_identifying_recommendation_is_refused_and_the_form_keeps_it(
+    client, case, facilitator, body, found
+):
+    services.review_case(case, by=facilitator, decision="accept")
+    with pytest.raises(IdentifiableTextError):
+        services.add_recommendation(case, by=facilitator, body=body)
+    client.force_login(facilitator)
+    response = client.post(reverse("events:recommendation_add", args=[case.pk]), {"body": body})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"Remove or reword “{found}”" in page
+    assert f"{body}</textarea>".replace("'", "&#x27;") in page
+    assert not case.recommendations.exists()

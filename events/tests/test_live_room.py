@@ -729,3 +729,43 @@ async def test_unstorable_or_wrong_chat_text_gets_an_error(room, body):
     await amy.send_json_to({"type": "chat.send", "body": "ok \u202e\u200b 🙂"})
     assert (await next_of(amy, "chat.message"))["message"]["body"] == "ok \u202e\u200b 🙂"
     await amy.disconnect()
+
+
+IDENTIFYING_FRAMES = [
+    ({"type": "chat.send", "body": "Oliver Smith's mum rang again"}, "Oliver Smith"),
+    ({"type": "chat.send", "body": "His NHS number is 943 476 5919"}, "943 476 5919"),
+    ({"type": "chat.send", "body": "DOB 12/03/2019, lives at LS1 4AP"}, "12/03/2019"),
+    ({"type": "chat.send", "body": "Dad's NI is QQ 12 34 56 C"}, "QQ 12 34 56 C"),
+    ({"type": "chat.send", "body": "Ring Mrs Jones on 07700 900123"}, "Mrs Jones"),
+    ({"type": "recommendation.add", "case": "accepted", "body": "Call Mrs Jones"}, "Mrs Jones"),
+    (
+        {"type": "poll.open", "question": "Admit to RXH-1234567?", "options": ["Yes", "No"]},
+        "RXH-1234567",
+    ),
+    (
+        {"type": "poll.open", "question": "Which?", "options": ["Oliver Smith", "The other"]},
+        "Oliver Smith",
+    ),
+]
+
+
+@pytest.mark.parametrize(("frame", "found"), IDENTIFYING_FRAMES)
+async def test_identifying_text_in_the_room_is_refused_and_never_broadcast(room, frame, found):
+    if frame.get("case") == "accepted":
+        frame = {**frame, "case": room["case"].pk}
+    fac, _ = await joined(room, "facilitator")
+    ben, _ = await joined(room, "ben")
+    await drain(fac)
+    await drain(ben)
+    before = await database_sync_to_async(_stored_counts)(room["occurrence"].pk)
+    await fac.send_json_to(frame)
+    error = await next_of(fac, "error")
+    assert error["code"] == "identifiable"
+    assert f"Remove or reword “{found}”" in error["message"]
+    assert await drain(ben) == []
+    assert await database_sync_to_async(_stored_counts)(room["occurrence"].pk) == before
+    await fac.send_json_to({"type": "chat.send", "body": "A 9-year-old, agitated at night."})
+    message = (await next_of(ben, "chat.message"))["message"]
+    assert message["body"] == "A 9-year-old, agitated at night."
+    await fac.disconnect()
+    await ben.disconnect()
