@@ -5,43 +5,14 @@ from __future__ import annotations
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
-from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.search import index
-from wagtailnhsukfrontend.blocks import (
-    CareCardBlock,
-    DetailsBlock,
-    DoBlock,
-    DontBlock,
-    ExpanderBlock,
-    InsetTextBlock,
-    WarningCalloutBlock,
-)
 
+from core.blocks import RICH_TEXT_FEATURES, BodyBlock
+from core.dashboard import dashboard_panels
 from members import permissions
-
-from .dashboard import dashboard_panels
-
-RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
-
-
-class BodyBlock(blocks.StreamBlock):
-    """Content blocks editors may use on standard and news pages."""
-
-    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Text"))
-    image = ImageChooserBlock(label=_("Image"))
-    document = DocumentChooserBlock(label=_("Document"))
-    inset_text = InsetTextBlock()
-    warning_callout = WarningCalloutBlock()
-    care_card = CareCardBlock()
-    do_list = DoBlock()
-    dont_list = DontBlock()
-    expander = ExpanderBlock()
-    details = DetailsBlock()
 
 
 class HomePage(Page):
@@ -82,6 +53,8 @@ class HomePage(Page):
 class StandardPage(Page):
     """About the network, Contact the coordinator, and other editor pages."""
 
+    search_as_content = True  # the site search indexes it as a content page
+
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -114,6 +87,8 @@ class NewsIndexPage(Page):
 
 class NewsPage(Page):
     """An announcement or an early achievement of the network."""
+
+    search_as_content = True
 
     date = models.DateField(_("date"))
     summary = models.CharField(_("summary"), max_length=300)

@@ -3,8 +3,7 @@
 from django.urls import path
 
 from events.routing import websocket_urlpatterns as events_websockets
-
-from .consumers import PingConsumer
+from members.consumers import PingConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),

@@ -2,9 +2,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from core.dashboard import DashboardPanel
 from members import permissions
-
-from .dashboard import DashboardPanel
 
 
 @hooks.register("network_dashboard_panels")

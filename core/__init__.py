@@ -1,6 +1,8 @@
 """The shared kernel: code every app may use, which imports no app of ours.
 
-So far it holds the PII guard (`core.pii`). The rest of the kernel (sanitiser, e-mails,
-tasks, text, charts, CSV export, page-tree helpers) still lives in `cop_site` and moves
-here in turn.
+The PII guard (`pii`), the sanitiser (`sanitise` and its template tags), e-mails and the
+task that sends them (`emails`, `tasks`), text helpers (`text`), charts (`charts`), CSV
+export (`csvexport`), page-tree helpers (`pagetree`), query helpers (`queries`), the
+content blocks (`blocks`, `demo_blocks`), the panels other apps add to a page
+(`dashboard`) and periodic jobs (`periodic`, with `runperiodic` in cop_site).
 """

@@ -1,6 +1,6 @@
 """Demo evaluation data for `load_demo_network`: feedback, confidence and follow-up answers.
 
-`members.management.commands.load_demo_network` runs `DEMO_STEPS` after the other
+`cop_site.management.commands.load_demo_network` runs `DEMO_STEPS` after the other
 apps' steps (this app comes last), in the same transaction and with e-mails
 suppressed, so the demo members, events, registrations and attendance exist.
 

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from schedule.models import Occurrence
 
-from cop_site.queries import count_rows
+from core.queries import count_rows
 from events import scheduling
 from events.models import Attendance, EchoProgramme, EventKind
 from members.models import (

@@ -368,7 +368,7 @@ def _invite(ask: Ask, member: User, subject: dict) -> bool:
     """Record and send one invitation; False if this member was invited to this already."""
     from django.conf import settings
 
-    from cop_site.emails import send_templated_email_on_commit
+    from core.emails import send_templated_email_on_commit
 
     try:
         with transaction.atomic():

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from schedule.models import Occurrence
 
-from cop_site.charts import Series, line_chart
-from cop_site.csvexport import csv_response
-from cop_site.dashboard import EVALUATION_PANELS, object_panels
+from core.charts import Series, line_chart
+from core.csvexport import csv_response
+from core.dashboard import EVALUATION_PANELS, object_panels
 from core.pii import IdentifiableTextError
 from events.models import EchoProgramme, EventKind
 from members.decorators import member_required

@@ -10,7 +10,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cop_site.dashboard import LIVE_ROOM_END_PANELS, OCCURRENCE_PANELS, DashboardPanel
+from core.dashboard import LIVE_ROOM_END_PANELS, OCCURRENCE_PANELS, DashboardPanel
 from members import permissions as member_permissions
 
 from . import permissions, services

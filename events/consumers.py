@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from channels.db import database_sync_to_async
 from django.utils.translation import gettext as _
 
-from cop_site.consumers import CLOSE_FORBIDDEN, MemberJsonConsumer, ProtocolError
+from members.consumers import CLOSE_FORBIDDEN, MemberJsonConsumer, ProtocolError
 
 from . import live
 

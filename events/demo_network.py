@@ -1,6 +1,6 @@
 """Demo events for `load_demo_network`: the calendar, two ECHO programmes and their history.
 
-`members.management.commands.load_demo_network` runs `DEMO_STEPS` after its own
+`cop_site.management.commands.load_demo_network` runs `DEMO_STEPS` after its own
 steps, in the same transaction and with e-mails suppressed, so the demo members
 exist already. Each step returns a one-line summary.
 

@@ -29,9 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from schedule.models import Event, Occurrence
 
-from cop_site.emails import send_templated_email_on_commit
-from cop_site.text import unique_slug
+from core.emails import send_templated_email_on_commit
 from core.pii import refuse_identifiers
+from core.text import unique_slug
 from members import permissions as member_permissions
 from members.models import ApprovalStatus, User
 

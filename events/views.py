@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from schedule.models import Event, Occurrence
 
-from cop_site.dashboard import LIVE_ROOM_END_PANELS, OCCURRENCE_PANELS, object_panels
+from core.dashboard import (
+    DISCUSSION_PANELS,
+    LIVE_ROOM_END_PANELS,
+    OCCURRENCE_PANELS,
+    object_panels,
+)
 from core.pii import IdentifiableTextError, describe
 from members import permissions as member_permissions
 from members.decorators import member_required, role_required
@@ -181,6 +186,7 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "series_description": scheduling.describe_event(occurrence.event),
         "live_open": _live_open(user, occurrence),
         "extra_panels": object_panels(OCCURRENCE_PANELS, request, occurrence),
+        "discussion_panels": object_panels(DISCUSSION_PANELS, request, occurrence),
     }
     return render(request, "events/occurrence_detail.html", context)
 

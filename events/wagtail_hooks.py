@@ -1,7 +1,7 @@
 from django.utils import timezone
 from wagtail import hooks
 
-from cop_site.dashboard import DashboardPanel
+from core.dashboard import DashboardPanel
 
 from .models import Case, Registration
 

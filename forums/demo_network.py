@@ -1,6 +1,6 @@
 """Demo forums for `load_demo_network`: categories, threads, notifications and moderation.
 
-`members.management.commands.load_demo_network` runs `DEMO_STEPS` after its own
+`cop_site.management.commands.load_demo_network` runs `DEMO_STEPS` after its own
 steps and those of the events, learning and guidelines demos (INSTALLED_APPS
 order), in the same transaction and with e-mails suppressed, so the demo
 members, ECHO sessions, study day and guideline pages exist already. Each step

@@ -2,7 +2,7 @@
 
 Who may see what is decided in `permissions.py` (one predicate per rule); every
 change is a verb in `services.py`. A post's Markdown is kept as written and
-rendered once, through `cop_site.sanitise.markdown_to_html`, into `body_html`.
+rendered once, through `core.sanitise.markdown_to_html`, into `body_html`.
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cop_site.emails import send_templated_email_on_commit
-from cop_site.sanitise import markdown_to_html
+from core.emails import send_templated_email_on_commit
 from core.pii import IdentifiableTextError, refuse_identifiers
+from core.sanitise import markdown_to_html
 from events.models import EventDetails, EventKind
 from members import permissions as member_permissions
 from members.models import User

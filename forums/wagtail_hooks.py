@@ -1,4 +1,5 @@
-"""The forums panel on the member dashboard."""
+"""The forums panel on the member dashboard, and the discussion section of guideline and
+session pages."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cop_site.dashboard import DashboardPanel
+from core.dashboard import DISCUSSION_PANELS, DashboardPanel
 from members import permissions as member_permissions
 
-from . import services
+from . import discussions, services
 from .models import Category
 from .views import visible_threads
 
@@ -32,6 +33,17 @@ def forums_panel(request: HttpRequest) -> DashboardPanel | None:
             "recent": list(recent[:RECENT_LIMIT]),
         },
     )
+
+
+@hooks.register(DISCUSSION_PANELS)
+def discussion_panel(request: HttpRequest, obj) -> DashboardPanel | None:
+    from guidelines.models import GuidelinePage
+
+    key = "guideline" if isinstance(obj, GuidelinePage) else "occurrence"
+    found = discussions.discussions(request.user, **{key: obj})
+    if not found["show"]:
+        return None
+    return DashboardPanel(order=10, template="forums/panels/discussions.html", context=found)
 
 
 class CategoryViewSet(SnippetViewSet):

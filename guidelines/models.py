@@ -26,7 +26,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import AbstractGroupApprovalTask, Page, PagePermissionTester, TaskState
 from wagtail.search import index
 
-from cop_site.models import RICH_TEXT_FEATURES, BodyBlock
+from core.blocks import RICH_TEXT_FEATURES, BodyBlock
 from members.models import StaffGroup
 
 REVIEW_SOON_DAYS = 90

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Revision, TaskState, WorkflowState
 
-from cop_site.emails import send_templated_email_on_commit
+from core.emails import send_templated_email_on_commit
 from members import roles
 from members.models import Organisation, User
 

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cop_site.charts import Marker, Series, line_chart
-from cop_site.csvexport import csv_response
+from core.charts import Marker, Series, line_chart
+from core.csvexport import csv_response
+from core.dashboard import DISCUSSION_PANELS, object_panels
 from members import permissions as member_permissions
 from members.decorators import member_required
 from members.models import Organisation
@@ -123,6 +124,10 @@ def guideline_context(request: HttpRequest, page: GuidelinePage) -> dict:
         "is_member": member_permissions.is_approved_member(user),
         "attachments": _attachments(page, current),
     }
+    is_preview = context["is_preview"]
+    context["discussion_panels"] = (
+        [] if is_preview else object_panels(DISCUSSION_PANELS, request, page)
+    )
     if context["is_member"] and current is not None:
         acknowledged = set(
             Acknowledgement.objects.filter(user=user, guideline=page).values_list(

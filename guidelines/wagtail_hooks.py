@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from wagtail import hooks
 
-from cop_site.dashboard import DashboardPanel
+from core.dashboard import DashboardPanel
 from members import permissions as member_permissions
 
 from . import permissions, services

@@ -28,7 +28,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cop_site.models import RICH_TEXT_FEATURES, BodyBlock
+from core.blocks import RICH_TEXT_FEATURES, BodyBlock
 from members.models import StaffGroup
 
 
@@ -135,8 +135,8 @@ def _documents_in(value) -> list:
 
 
 def check_members_only_documents(stream, label) -> None:
-    """Member material must be filed where only members can open it (cop_site.documents)."""
-    from cop_site.documents import is_members_only
+    """Member material must be filed where only members can open it (members.documents)."""
+    from members.documents import is_members_only
 
     public = [document.title for document in _documents_in(stream) if not is_members_only(document)]
     if public:

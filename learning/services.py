@@ -352,6 +352,16 @@ def issue_track_certificate(user: User, track: TrackPage) -> Certificate:
     )
 
 
+def issue_due_echo_certificates(now=None) -> int:
+    """Certify attendees of every programme whose cycle has ended; safe to run daily (a
+    member gets one certificate per programme cycle). Returns certificates issued or held."""
+    now = now or timezone.now()
+    return sum(
+        len(issue_echo_certificates(programme, now))
+        for programme in EchoProgramme.objects.filter(cycle_end__lt=timezone.localdate(now))
+    )
+
+
 def issue_echo_certificates(programme: EchoProgramme, now=None) -> list[Certificate]:
     """After a cycle ends, certify every member who attended at least 80% of its sessions."""
     now = now or timezone.now()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cop_site.csvexport import csv_response
+from core.csvexport import csv_response
 from members import permissions as member_permissions
 from members.decorators import member_required
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from wagtail import hooks
 
-from cop_site.dashboard import DashboardPanel
+from core.dashboard import DashboardPanel
 from members import permissions as member_permissions
 
 from . import services

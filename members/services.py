@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cop_site.emails import send_templated_email_on_commit
-from cop_site.text import unique_slug
+from core.emails import send_templated_email_on_commit
+from core.text import unique_slug
 
 from . import permissions, roles
 from .models import ApprovalStatus, Organisation, User

@@ -204,7 +204,7 @@ def _email_leads(organisation_return: OrganisationReturn, template_prefix: str) 
     from django.conf import settings
     from django.urls import reverse
 
-    from cop_site.emails import send_templated_email_on_commit
+    from core.emails import send_templated_email_on_commit
 
     leads = organisation_return.organisation.leads.filter(
         is_active=True, approval_status="approved"

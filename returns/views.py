@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cop_site.csvexport import csv_response
+from core.csvexport import csv_response
 from members.decorators import member_required
 
 from . import permissions, services

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from wagtail import hooks
 
-from cop_site.dashboard import EVALUATION_PANELS, DashboardPanel
+from core.dashboard import EVALUATION_PANELS, DashboardPanel
 
 from . import permissions, services
 from .models import OrganisationReturn, ReturnStatus, ReturnTemplate, TemplateStatus

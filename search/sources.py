@@ -293,18 +293,24 @@ def _content_page_docs(page) -> list[SearchDoc]:
 
 
 def _page_builders() -> dict[type, callable]:
-    from cop_site.models import NewsPage, StandardPage
+    """The page types search knows, and how each becomes documents. Any other page type
+    whose class says `search_as_content = True` (the project's standard and news pages)
+    is indexed as plain content, so search need not import the project shell."""
+    from wagtail.models import get_page_models
+
     from guidelines.models import GuidelinePage
     from learning.models import ModulePage, StudyDayPage, TrackPage
 
-    return {
+    builders = {
         GuidelinePage: _guideline_docs,
         TrackPage: _track_docs,
         ModulePage: _module_docs,
         StudyDayPage: _study_day_docs,
-        StandardPage: _content_page_docs,
-        NewsPage: _content_page_docs,
     }
+    for model in get_page_models():
+        if getattr(model, "search_as_content", False) and model not in builders:
+            builders[model] = _content_page_docs
+    return builders
 
 
 def page_docs(page: Page) -> tuple[list[SearchDoc], list[str]]:

@@ -8,7 +8,7 @@ import json
 import pytest
 import websockets
 
-from cop_site.consumers import CLOSE_NOT_SIGNED_IN, CLOSE_TOO_BIG, CLOSE_UNSUPPORTED_DATA
+from members.consumers import CLOSE_NOT_SIGNED_IN, CLOSE_TOO_BIG, CLOSE_UNSUPPORTED_DATA
 from tests.factories import UserFactory, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -4,7 +4,7 @@ handouts and module documents go here."""
 
 from django.db import migrations
 
-from cop_site.pagetree import next_child_path
+from core.pagetree import next_child_path
 
 NAME = "Members only"
 

@@ -12,6 +12,7 @@ WAGTAIL_SITE_NAME = SITE_NAME
 INSTALLED_APPS = [
     "daphne",
     # Our apps first so their templates override third-party ones.
+    "core",
     "cop_site",
     "members",
     "events",

@@ -12,7 +12,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import override_settings
 
-from cop_site.charts import STYLES, LineChart, Marker, Series, line_chart
+from core.charts import STYLES, LineChart, Marker, Series, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 CSS = Path(__file__).resolve().parents[1] / "static" / "cop_site" / "charts.css"

@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 from wagtail.models import Collection
 
-from cop_site.documents import members_collection
 from learning.models import StudyDayPage
+from members.documents import members_collection
 from members.models import ApprovalStatus
 from tests.factories import UserFactory
 

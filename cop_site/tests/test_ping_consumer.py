@@ -10,7 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from cop_site.asgi import application
-from cop_site.consumers import (
+from members.consumers import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_SIGNED_IN,
     CLOSE_TOO_BIG,

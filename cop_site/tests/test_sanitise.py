@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.template import Context, Template
 
-from cop_site.sanitise import clean_html, is_site_image_source, markdown_to_html, plain_text_to_html
+from core.sanitise import clean_html, is_site_image_source, markdown_to_html, plain_text_to_html
 
 ATTACKS = [
     "<script>alert(1)</script>",

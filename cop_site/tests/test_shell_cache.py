@@ -9,7 +9,7 @@ from django.urls import reverse
 from wagtail.models import Page, PageViewRestriction
 
 from cop_site.models import HomePage, StandardPage
-from cop_site.queries import count_rows
+from core.queries import count_rows
 from events.models import Attendance
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,6 @@ from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from cop_site.asgi import application
-from cop_site.consumers import CLOSE_TOO_BIG, CLOSE_UNSUPPORTED_DATA
 from events import live, services
 from events.consumers import CLOSE_DROPPED
 from events.models import (
@@ -29,6 +28,7 @@ from events.models import (
 )
 from events.scheduling import Recurrence
 from members import roles
+from members.consumers import CLOSE_TOO_BIG, CLOSE_UNSUPPORTED_DATA
 from members.models import ApprovalStatus
 from tests.factories import UserFactory, session_cookie
 

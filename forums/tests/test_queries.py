@@ -9,7 +9,7 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
-from cop_site.sanitise import markdown_to_html
+from core.sanitise import markdown_to_html
 from forums import services
 from forums.models import Post, PostRevision, Thread
 from members import roles

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from cop_site.sanitise import clean_html, markdown_to_html
+from core.sanitise import clean_html, markdown_to_html
 from forums import services
 
 from .conftest import XSS_ATTACKS, assert_harmless

@@ -8,7 +8,7 @@ the endorsement.
 
 from django.db import migrations
 
-from cop_site.pagetree import add_section_page
+from core.pagetree import add_section_page
 
 WORKFLOW_NAME = "Guideline endorsement"
 STEPS = [

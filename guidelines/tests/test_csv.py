@@ -16,7 +16,7 @@ from django.http import Http404
 from django.test import RequestFactory
 from django.urls import reverse
 
-from cop_site.csvexport import safe_cell
+from core.csvexport import safe_cell
 from guidelines import services, views
 from guidelines.models import AdoptionStatus, GuidelinePage
 from members import roles

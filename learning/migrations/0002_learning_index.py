@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from cop_site.pagetree import add_section_page
+from core.pagetree import add_section_page
 
 INTRO = (
     "<p>Learning tracks written for every role in children's palliative care: clinical "

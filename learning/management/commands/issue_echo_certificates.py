@@ -1,11 +1,10 @@
 """Certify everyone who attended at least 80% of an ECHO programme cycle that has ended.
 
-Safe to run daily: a member gets one certificate per programme cycle."""
+Safe to run daily: a member gets one certificate per programme cycle. `runperiodic` runs
+it every night."""
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from events.models import EchoProgramme
 from learning import services
 
 
@@ -13,7 +12,5 @@ class Command(BaseCommand):
     help = "Issue ECHO cycle certificates of participation for cycles that have ended."
 
     def handle(self, *args, **options) -> None:
-        issued = 0
-        for programme in EchoProgramme.objects.filter(cycle_end__lt=timezone.localdate()):
-            issued += len(services.issue_echo_certificates(programme))
+        issued = services.issue_due_echo_certificates()
         self.stdout.write(f"{issued} certificate(s) issued or already held.")

@@ -2,7 +2,7 @@
 
 Event descriptions, case text, forum posts and chat all pass through
 `clean_html` or `markdown_to_html` (or the template filters in
-`cop_site.templatetags.sanitise`). Nothing else in the code base marks member
+`core.templatetags.sanitise`). Nothing else in the code base marks member
 text safe.
 
 Rules:

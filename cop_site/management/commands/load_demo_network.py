@@ -983,7 +983,7 @@ def app_steps() -> list[Step]:
     """`DEMO_STEPS` from each other installed app's `demo_network` module, in app order."""
     steps: list[Step] = []
     for app_config in apps.get_app_configs():
-        if app_config.name == "members":
+        if app_config.name == "members":  # its steps are the STEPS above
             continue
         module_name = f"{app_config.name}.demo_network"
         if importlib.util.find_spec(module_name) is None:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from cop_site import sanitise
+from core import sanitise
 
 register = template.Library()
 

@@ -43,3 +43,4 @@ def object_panels(hook_name: str, request: HttpRequest, obj: Any) -> list[Dashbo
 OCCURRENCE_PANELS = "occurrence_page_panels"
 LIVE_ROOM_END_PANELS = "live_room_end_panels"
 EVALUATION_PANELS = "evaluation_panels"  # (request, filters): the dashboard and impact report
+DISCUSSION_PANELS = "discussion_panels"  # (request, obj): a guideline page or a session page

@@ -1,4 +1,4 @@
-"""StreamField values for demo pages, from the NHS.UK blocks of `cop_site.models.BodyBlock`.
+"""StreamField values for demo pages, from the NHS.UK blocks of `core.blocks.BodyBlock`.
 
 Used by the apps' `demo_network.py` modules to write realistic guideline and module
 content as data.

@@ -1,0 +1,10 @@
+"""The events app's periodic jobs (see core.periodic)."""
+
+import datetime
+
+from core.periodic import job
+
+from . import live, services
+
+job("events.send_event_reminders", every=datetime.timedelta(minutes=5))(services.send_due_reminders)
+job("events.close_live_sessions", every=datetime.timedelta(minutes=5))(live.close_finished_sessions)
