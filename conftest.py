@@ -71,3 +71,26 @@ def fresh_channel_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker):
+    """The demo network, loaded once for a whole test module (it takes seconds), inside a
+    transaction rolled back when the module ends. Each test's own changes are rolled back
+    after it as usual, so every test starts from the freshly loaded demo. The value is what
+    the loader printed. A module that uses it must not also need an empty database."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            out = StringIO()
+            call_command("load_demo_network", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -32,6 +32,6 @@ def coordinator_panel(request):
 @hooks.register("before_serve_document")
 def members_only_documents(document, request):
     """Documents in the "Members only" collection are served to approved members only."""
-    from .documents import guard_document
+    from members.documents import guard_document
 
     return guard_document(document, request)

@@ -51,14 +51,22 @@ class Job:
         return today if local >= today else today - datetime.timedelta(days=1)
 
     def is_due(self, run: PeriodicRun, now: datetime.datetime) -> bool:
-        if run.started_at is not None and run.finished_at is None:
-            if now - run.started_at < STALE_AFTER:
-                return False  # running now, somewhere
+        if is_running(run, now):
+            return False
         if run.started_at is None:
             return True
         if self.daily_at is not None:
             return run.started_at < self.due_since(now)
         return now - run.started_at >= self.every
+
+
+def is_running(run: PeriodicRun, now: datetime.datetime) -> bool:
+    """Started and not finished, less than STALE_AFTER ago: running now, somewhere."""
+    return (
+        run.started_at is not None
+        and run.finished_at is None
+        and now - run.started_at < STALE_AFTER
+    )
 
 
 _JOBS: dict[str, Job] = {}
@@ -81,11 +89,12 @@ def jobs() -> list[Job]:
     return sorted(_JOBS.values(), key=lambda item: item.name)
 
 
-def _claim(item: Job, now: datetime.datetime) -> PeriodicRun | None:
+def _claim(item: Job, now: datetime.datetime, *, force: bool = False) -> PeriodicRun | None:
+    """The job's row, marked started, if it is due (or `force`) and not running elsewhere."""
     PeriodicRun.objects.get_or_create(name=item.name)
     with transaction.atomic():
         run = PeriodicRun.objects.select_for_update().get(name=item.name)
-        if not item.is_due(run, now):
+        if is_running(run, now) or not (force or item.is_due(run, now)):
             return None
         run.started_at, run.finished_at = now, None
         run.save(update_fields=["started_at", "finished_at"])
@@ -93,22 +102,16 @@ def _claim(item: Job, now: datetime.datetime) -> PeriodicRun | None:
 
 
 def run_due(now: datetime.datetime | None = None, *, only: str | None = None) -> list[PeriodicRun]:
-    """Run every job that is due (or the one named `only`, due or not). A failing job is
-    recorded and logged; the others still run."""
+    """Run every job that is due (or the one named `only`, due or not, unless it is running
+    elsewhere). A failing job is recorded and logged; the others still run."""
     now = now or timezone.now()
     done = []
     for item in jobs():
         if only is not None and item.name != only:
             continue
-        if only is not None:
-            PeriodicRun.objects.get_or_create(name=item.name)
-            run = PeriodicRun.objects.get(name=item.name)
-            run.started_at, run.finished_at = now, None
-            run.save(update_fields=["started_at", "finished_at"])
-        else:
-            run = _claim(item, now)
-            if run is None:
-                continue
+        run = _claim(item, now, force=only is not None)
+        if run is None:
+            continue
         try:
             outcome = item.run()
         except Exception:  # noqa: BLE001 - one job's failure must not stop the others

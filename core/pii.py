@@ -1,6 +1,8 @@
-"""The PII guard for case summaries submitted to ECHO case-discussion sessions.
+"""The PII guard, wherever cases are discussed: case summaries, the live room's chat, polls
+and recommendations, forum categories for cases and threads from ECHO sessions, and survey
+free text. `refuse_identifiers` is what those services call.
 
-Members write de-identified case summaries. Before one is saved, the text goes
+Members write de-identified case text. Before any is saved, the text goes
 through `find_identifiers`, which returns every stretch that looks like
 something that could identify a child or family, so the form can refuse the
 summary and point at each problem. It is a guard against slips, not a
@@ -12,6 +14,8 @@ Public API::
 
     Finding(kind, start, end, text, message)   # frozen dataclass
     find_identifiers(text) -> list[Finding]    # sorted by start, non-overlapping
+    refuse_identifiers({field: text})          # raises IdentifiableTextError
+    describe(finding) -> str                   # "… Remove or reword “…”."
 
 `Finding.start`/`Finding.end` index into the text (end exclusive) and
 `Finding.text == text[start:end]`. `Finding.message` is a translatable
@@ -24,7 +28,10 @@ What is found (kind constants in brackets):
   11 means 0 and 10 means the number is invalid). Written 943 476 5919,
   943-476-5919, 943.476.5919, 9434765919, or with any other grouping by single
   spaces, dashes or dots (94 34 76 59 19, 9 4 3 4 7 6 5 9 1 9), as long as the
-  ten digits stand on their own and one kind of separator is used.
+  ten digits stand on their own and one kind of separator is used. The NHS's own
+  test numbers (943 476 5919, the 999 range) and ten copies of one digit
+  (999 999 9999, 1111111111) are valid by the check digit and refused like any
+  other: the guard cannot tell them from real ones.
 - Numbers shaped like NHS numbers (`KIND_POSSIBLE_NHS_NUMBER`): 3-3-4 groups or
   ten digits in a row, or ten digits right after "NHS number"/"NHS no", whose
   check digit is wrong. Still refused: a mistyped NHS number is still one.
@@ -57,7 +64,25 @@ What is found (kind constants in brackets):
   number", "case note number", "unit number", "patient number" or
   "patient ID"; and, unlabelled, the common trust format of one to three
   capital letters followed straight away by six to eight digits (RJ1234567,
-  A1234567, K123456).
+  A1234567, K123456). Widened to the common trust formats: up to four capitals
+  and six to ten digits, with a dash or slash between them or not
+  (RXH-1234567, RJZ/123456), digits grouped by one dash or slash
+  (RXH-123-4567), capitals, a space and six or more digits (ABC 1234567: the
+  digits are the finding), and labels "trust number", "PAS number", "local
+  patient ID", "CHI", "H&C number", "hospital ref" before letters and digits
+  in groups (RX1 2345678, 12-345-678).
+- National Insurance numbers (`KIND_NI_NUMBER`): two letters, six digits in
+  pairs or together, and A-D (QQ 12 34 56 C, AB123456C, ab123456c); without
+  the final letter when the pairs are spaced (AB 12 34 56) or after an
+  "NI number"/"National Insurance"/"NINO" label. Prefixes are not checked.
+- Full names without a title (`KIND_FULL_NAME`): a first name from
+  `first_names.txt` (common UK given names; everyday words such as Will, May,
+  Hope and Amber left out) then one to three capitalised names ("Oliver
+  Smith", "Amelia-Rose O'Neill", "ALFIE JONES", "Sophie SMITH"). Left alone:
+  a first name alone, a first name before a word that is no surname ("Grace
+  House", "Lily Ward", "Alexander disease"), a name that is part of a place
+  ("Mary Stevens Hospice", "Donna Louise Children's Hospice"), and charities
+  and characters ("Marie Curie", "Sue Ryder", "Peppa Pig").
 
 What deliberately passes:
 
@@ -81,8 +106,7 @@ What deliberately passes:
   "Mr Men"); "miss" in lower case is the verb and is not a title; a title in
   capitals ("MS", "MR") only counts before a name in capitals, so "MS Society"
   and "MR brain" pass.
-- Placeholders: "000 000 0000", "1111111111", "XXX XXX XXXX" (ten copies of
-  one digit pass the check digit but identify nobody).
+- Placeholders: "000 000 0000" and "XXX XXX XXXX".
 - Partial identifiers: a bare "NHS number" or "MRN" label with no number.
 
 Every pattern is precompiled and written so that it cannot backtrack
@@ -90,8 +114,9 @@ catastrophically: each starts with a look-behind that lets a match begin only
 at the start of a run of digits, letters or address characters, and every
 repetition is bounded or unambiguous, so the scan is linear in the length of
 the text. Where two findings overlap, the longer one wins; at equal length the
-more specific kind wins (nhs_number, email, date_of_birth, phone_number,
-hospital_number, postcode, date, possible_nhs_number, name_with_title).
+more specific kind wins (nhs_number, ni_number, email, date_of_birth,
+phone_number, hospital_number, postcode, date, possible_nhs_number,
+name_with_title, full_name).
 """
 
 from __future__ import annotations

@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.csvexport import csv_response
+from core.dashboard import OCCURRENCE_PANELS, object_panels
 from members import permissions as member_permissions
 from members.decorators import member_required
 
@@ -275,16 +276,14 @@ def cpd_csv(request: HttpRequest, index: LearningIndexPage) -> HttpResponse:
 
 def study_day_context(request: HttpRequest, page: StudyDayPage) -> dict:
     occurrence = page.occurrence
-    feedback_url = None
-    if occurrence is not None:
-        try:
-            feedback_url = reverse("evaluation:session_feedback", args=[occurrence.pk])
-        except NoReverseMatch:
-            feedback_url = None
+    is_over = bool(occurrence and occurrence.end <= timezone.now())
     return {
         "is_member": member_permissions.is_approved_member(request.user),
         "occurrence": occurrence,
         "event_url": reverse("events:occurrence", args=[occurrence.pk]) if occurrence else None,
-        "is_over": bool(occurrence and occurrence.end <= timezone.now()),
-        "feedback_url": feedback_url,
+        "is_over": is_over,
+        # Feedback on the day (and its figures), added by evaluation once the day is over.
+        "occurrence_panels": (
+            object_panels(OCCURRENCE_PANELS, request, occurrence) if is_over else []
+        ),
     }

@@ -25,6 +25,7 @@ EXPECTED_JOBS = {
     "guidelines.send_review_reminders",
     "learning.issue_echo_certificates",
     "returns.send_return_reminders",
+    "search.rebuild_search_index",
 }
 
 
@@ -101,7 +102,7 @@ def test_a_job_running_elsewhere_is_not_started_again_unless_it_went_stale(count
     assert counted["often"] == 1  # over two hours: taken to have crashed, so run again
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_schedulers_at_once_run_a_job_once(counted):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
@@ -144,6 +145,9 @@ def test_the_command_lists_runs_once_and_runs_one_job(counted):
     assert "test.often: often ran" in out.getvalue() and "test.broken: failed" in out.getvalue()
     call_command("runperiodic", "--job", "test.often", stdout=StringIO())
     assert counted["often"] == 2  # forced, though not due
+    PeriodicRun.objects.filter(name="test.often").update(finished_at=None)  # running elsewhere
+    call_command("runperiodic", "--job", "test.often", stdout=StringIO())
+    assert counted["often"] == 2  # not started beside itself
     with pytest.raises(CommandError):
         call_command("runperiodic", "--job", "no.such.job")
 

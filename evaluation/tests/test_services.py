@@ -408,3 +408,22 @@ def test_only_written_answers_are_quoted(coordinator, text_answer):
         services.choose_quote(scale, by=coordinator)
 
     assert ChosenQuote.objects.count() == 0
+
+
+def test_a_study_day_page_offers_its_attendees_the_feedback_form(client, member, coordinator):
+    from learning.models import LearningIndexPage, StudyDayPage
+
+    held = past_event(5, title="Spring study day", kind=EventKind.STUDY_DAY)
+    page = StudyDayPage(title="Spring study day", slug="spring", summary="A day.", occurrence=held)
+    LearningIndexPage.objects.get().add_child(instance=page)
+    other = UserFactory()
+    for who in (member, other):
+        client.force_login(who)
+        assert "Give feedback on this session" not in client.get(page.url).content.decode()
+    attend(held, member, by=coordinator)
+    client.force_login(member)
+    html = client.get(page.url).content.decode()
+    assert "Give feedback on this session" in html
+    assert f'href="/evaluation/surveys/sessions/{held.pk}/"' in html
+    client.force_login(other)
+    assert "Give feedback on this session" not in client.get(page.url).content.decode()

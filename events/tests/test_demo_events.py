@@ -162,8 +162,8 @@ def snapshot() -> dict:
     }
 
 
-def test_running_twice_gives_exactly_the_same_data():
-    first_output = load()
+def test_running_twice_gives_exactly_the_same_data(loaded_demo):
+    first_output = loaded_demo
     first = snapshot()
     second_output = load()
     second = snapshot()
@@ -179,8 +179,7 @@ def test_running_twice_gives_exactly_the_same_data():
         assert line in first_output
 
 
-def test_a_rerun_restores_the_demo_events_and_programmes():
-    load()
+def test_a_rerun_restores_the_demo_events_and_programmes(loaded_demo):
     expected = snapshot()
     details = EventDetails.objects.get(kind=EventKind.STUDY_DAY)
     details.capacity = 10
@@ -196,8 +195,7 @@ def test_a_rerun_restores_the_demo_events_and_programmes():
     assert snapshot() == expected
 
 
-def test_echo_sessions_stay_at_1230_london_time_past_and_future_across_dst():
-    load()
+def test_echo_sessions_stay_at_1230_london_time_past_and_future_across_dst(loaded_demo):
     now = timezone.now()
     slugs = [spec.slug for spec in demo_network.PROGRAMMES]
     for programme in EchoProgramme.objects.filter(slug__in=slugs).select_related("series__details"):
@@ -224,8 +222,7 @@ def test_echo_sessions_stay_at_1230_london_time_past_and_future_across_dst():
                 assert session.session_plan.didactic_topic
 
 
-def test_the_calendar_has_every_kind_of_event():
-    load()
+def test_the_calendar_has_every_kind_of_event(loaded_demo):
     kinds = set(EventDetails.objects.values_list("kind", flat=True))
     assert kinds == set(EventKind.values)
     study_day = EventDetails.objects.get(kind=EventKind.STUDY_DAY)
@@ -235,8 +232,7 @@ def test_the_calendar_has_every_kind_of_event():
     assert (conference.attendance_mode, conference.capacity) == ("hybrid", 150)
 
 
-def test_there_is_a_waiting_list():
-    load()
+def test_there_is_a_waiting_list(loaded_demo):
     waiting = Registration.objects.filter(status=RegistrationStatus.WAITING)
     assert waiting.count() == 2
     occurrence = waiting.first().occurrence
@@ -246,8 +242,7 @@ def test_there_is_a_waiting_list():
     assert positions == [1, 2]
 
 
-def test_the_demo_nurse_attended_most_past_symptom_sessions():
-    load()
+def test_the_demo_nurse_attended_most_past_symptom_sessions(loaded_demo):
     nurse = User.objects.get(email="nurse@demo.example")
     programme = EchoProgramme.objects.get(slug="symptom-management-echo")
     summary = services.cycle_summary(nurse, programme)
@@ -262,8 +257,7 @@ def test_the_demo_nurse_attended_most_past_symptom_sessions():
     assert Attendance.objects.present().filter(minutes__lt=90).exists()
 
 
-def test_cases_in_every_state_of_review():
-    load()
+def test_cases_in_every_state_of_review(loaded_demo):
     statuses = set(Case.objects.values_list("status", flat=True))
     assert {
         CaseStatus.SUBMITTED,
@@ -299,8 +293,7 @@ def test_cases_in_every_state_of_review():
         ).exists()
 
 
-def test_every_case_passes_the_identifier_check():
-    load()
+def test_every_case_passes_the_identifier_check(loaded_demo):
     texts = [
         getattr(case, field) for case in Case.objects.all() for field in services.CASE_TEXT_FIELDS
     ]
@@ -319,30 +312,3 @@ def test_only_demo_accounts_take_part():
     load()
     assert not Registration.objects.exclude(member__email__endswith="@demo.example").exists()
     assert not Attendance.objects.exclude(member__email__endswith="@demo.example").exists()
-
-
-@pytest.mark.parametrize(
-    "today",
-    [
-        datetime.datetime(2026, 8, 3, 10, 0, tzinfo=LONDON),  # before the first session
-        datetime.datetime(2027, 3, 30, 13, 0, tzinfo=LONDON),  # just after the clocks went forward
-        datetime.datetime(2027, 9, 15, 10, 0, tzinfo=LONDON),  # after the last session
-    ],
-)
-def test_the_demo_loads_twice_at_any_point_of_the_cycle(monkeypatch, today):
-    monkeypatch.setattr(timezone, "now", lambda: today)
-    load()
-    first = snapshot()
-    load()
-    assert snapshot() == first
-    held = Occurrence.objects.filter(end__lte=today, cancelled=False)
-    assert set(Attendance.objects.values_list("occurrence", flat=True)) == set(
-        held.filter(registrations__isnull=False).values_list("pk", flat=True)
-    )
-    # History is only ever written for the past, and cases only on sessions that exist.
-    assert not Attendance.objects.filter(occurrence__end__gt=today).exists()
-    for case in Case.objects.select_related("occurrence"):
-        if case.status == CaseStatus.PRESENTED:
-            assert case.occurrence.end <= today
-        else:
-            assert case.occurrence.start > today

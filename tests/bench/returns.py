@@ -1,5 +1,5 @@
-"""Benchmark of a data return's pages on PostgreSQL: a 120-field return with a 50-row
-repeating group, sent to 100 organisations.
+"""Benchmark of a data return's pages on PostgreSQL: a 121-field return (118 numbers and a
+repeating group of two columns) with 50 rows, sent to 100 organisations.
 
 Run: `.venv/bin/python tests/bench/returns.py [--repeat 11]`
 
