@@ -14,7 +14,7 @@ from .views import visible_threads
 
 DISCUSSIONS_LIMIT = 20
 # Where "Start a discussion" starts one: the first of these open categories that exists
-# (slugs as in `forums.demo_network`), otherwise the first open category.
+# (slugs as in `demo.loaders.forums`), otherwise the first open category.
 DISCUSSION_CATEGORY_SLUGS = {
     "guideline": ("guidelines",),
     "echo": ("case-follow-up", "study-days-and-events"),

@@ -21,7 +21,8 @@ INSTALLED_APPS = [
     "forums",
     "evaluation",
     "returns",
-    "search",  # last of ours: its demo step indexes what the others loaded
+    "search",
+    "demo",  # the demo network's content and loaders (`manage.py load_demo_network`)
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

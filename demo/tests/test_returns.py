@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from returns import demo_network, services
+from demo.loaders import returns as demo_network
+from returns import services
 from returns.models import Answer, OrganisationReturn, ReturnStatus, ReturnTemplate
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ rebuilt from everything they loaded, so search works as soon as `make run` serve
 
 from __future__ import annotations
 
-from .indexing import rebuild
+from search.indexing import rebuild
 
 
 def index_everything() -> str:

@@ -1,6 +1,6 @@
 """Demo forums for `load_demo_network`: categories, threads, notifications and moderation.
 
-`cop_site.management.commands.load_demo_network` runs `DEMO_STEPS` after its own
+`demo.management.commands.load_demo_network` runs `DEMO_STEPS` after its own
 steps and those of the events, learning and guidelines demos (INSTALLED_APPS
 order), in the same transaction and with e-mails suppressed, so the demo
 members, ECHO sessions, study day and guideline pages exist already. Each step
@@ -60,14 +60,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from schedule.models import Occurrence
 
-from events import demo_network as events_demo
+from demo.loaders import events as events_demo
 from events.models import Case, CaseStatus
-from guidelines.models import GuidelinePage
-from members import roles
-from members.models import ApprovalStatus, User
-
-from . import services
-from .models import (
+from forums import services
+from forums.models import (
     Category,
     EmailMode,
     Flag,
@@ -79,6 +75,9 @@ from .models import (
     Subscription,
     Thread,
 )
+from guidelines.models import GuidelinePage
+from members import roles
+from members.models import ApprovalStatus, User
 
 Step = Callable[[], str]
 Clock = Callable[[int, str], datetime.datetime]

@@ -1,35 +1,24 @@
-"""Load a fictional regional network, "Westmoor and Dales", for `make run` and demonstrations.
+"""The network itself: organisations, members and the site's content pages.
 
 Idempotent: every object is found by its natural key (organisation slug, member
 e-mail, page slug), created through the services when missing, and otherwise
 brought back to the values written here, so running it twice leaves exactly
 the same data. Editors' changes to the demo pages are kept: pages are only
 created, never overwritten.
-
-Other apps add their own demo data by giving themselves a module
-`<app>.demo_network` with `DEMO_STEPS`, a sequence of step callables like the
-ones below (no arguments, return a one-line summary). They run after this
-app's steps, in INSTALLED_APPS order, inside the same transaction; this keeps
-`members` from importing the apps that depend on it.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime
-import importlib
-import importlib.util
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from cop_site.models import HomePage, NewsIndexPage, NewsPage, StandardPage
@@ -47,7 +36,6 @@ from members.models import (
 
 REGION_NAME = "Westmoor and Dales"
 DEMO_PASSWORD = "demo-password"
-PRODUCTION_SETTINGS_MODULE = "cop_site.settings.production"
 
 Step = Callable[[], str]
 
@@ -976,89 +964,4 @@ def load_pages() -> str:
     return f"{count} pages ({len(NEWS_PAGES)} news articles)"
 
 
-STEPS: tuple[Step, ...] = (load_organisations, load_members, load_pages)
-
-
-def app_steps() -> list[Step]:
-    """`DEMO_STEPS` from each other installed app's `demo_network` module, in app order."""
-    steps: list[Step] = []
-    for app_config in apps.get_app_configs():
-        if app_config.name == "members":  # its steps are the STEPS above
-            continue
-        module_name = f"{app_config.name}.demo_network"
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        steps.extend(getattr(importlib.import_module(module_name), "DEMO_STEPS", ()))
-    return steps
-
-
-@transaction.atomic
-def load_demo_network(steps: Sequence[Step] | None = None) -> list[str]:
-    """Run the steps (by default this app's, then the other apps'); their summaries, in order."""
-    if steps is None:
-        steps = [*STEPS, *app_steps()]
-    return [step() for step in steps]
-
-
-@contextmanager
-def emails_not_sent() -> Iterator[None]:
-    """Demo data must not e-mail anyone, and console e-mails would bury the summary.
-
-    The services queue e-mails for after the commit, so this must stay in force
-    until the load's transaction has committed.
-    """
-    previous = settings.EMAIL_BACKEND
-    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-    try:
-        yield
-    finally:
-        settings.EMAIL_BACKEND = previous
-
-
-def refuse_production() -> None:
-    if settings.SETTINGS_MODULE == PRODUCTION_SETTINGS_MODULE:
-        raise CommandError(
-            "load_demo_network refuses to run under production settings "
-            f"({PRODUCTION_SETTINGS_MODULE}): it creates fictional members with a shared, "
-            "published password."
-        )
-
-
-def _role_label(spec: DemoMember) -> str:
-    parts = list(spec.roles) or [f"Member ({StaffGroup(spec.staff_group).label.lower()})"]
-    if spec.is_organisation_lead:
-        parts.append("organisation lead")
-    return ", ".join(parts)
-
-
-def demo_accounts_table() -> list[str]:
-    names = dict(Organisation.objects.values_list("slug", "name"))
-    rows = [("E-mail", "Role", "Organisation")] + [
-        (spec.email, _role_label(spec), names.get(spec.organisation, "")) for spec in DEMO_ACCOUNTS
-    ]
-    widths = [max(len(row[column]) for row in rows) for column in range(2)]
-    return [
-        f"  {email:<{widths[0]}}  {role:<{widths[1]}}  {organisation}"
-        for email, role, organisation in rows
-    ]
-
-
-class Command(BaseCommand):
-    help = (
-        f"Load the fictional {REGION_NAME} network (organisations, members, pages) for "
-        "demonstrations. Safe to run again; refuses to run under production settings."
-    )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        refuse_production()
-        with emails_not_sent():
-            summaries = load_demo_network()
-        if options["verbosity"] < 1:
-            return
-        self.stdout.write(f"Loaded the {REGION_NAME} demo network:")
-        for summary in summaries:
-            self.stdout.write(f"  {summary}")
-        self.stdout.write("")
-        self.stdout.write(f'Demo accounts (every demo member\'s password is "{DEMO_PASSWORD}"):')
-        for line in demo_accounts_table():
-            self.stdout.write(line)
+DEMO_STEPS: tuple[Step, ...] = (load_organisations, load_members, load_pages)

@@ -1,6 +1,6 @@
 """Demo events for `load_demo_network`: the calendar, two ECHO programmes and their history.
 
-`cop_site.management.commands.load_demo_network` runs `DEMO_STEPS` after its own
+`demo.management.commands.load_demo_network` runs `DEMO_STEPS` after its own
 steps, in the same transaction and with e-mails suppressed, so the demo members
 exist already. Each step returns a one-line summary.
 
@@ -34,11 +34,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from schedule.models import Event, Occurrence
 
-from members import roles
-from members.models import ApprovalStatus, StaffGroup, User
-
-from . import scheduling, services
-from .models import (
+from events import scheduling, services
+from events.models import (
     AgeBand,
     Attendance,
     AttendanceChange,
@@ -54,8 +51,10 @@ from .models import (
     RegistrationStatus,
     SessionPlan,
 )
-from .scheduling import Recurrence
-from .services import CaseData, EventData, ReviewDecision
+from events.scheduling import Recurrence
+from events.services import CaseData, EventData, ReviewDecision
+from members import roles
+from members.models import ApprovalStatus, StaffGroup, User
 
 Step = Callable[[], str]
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from schedule.models import Event, Occurrence
 
 from core.pii import find_identifiers
-from events import demo_network, services
+from demo.loaders import events as demo_network
+from events import services
 from events.models import (
     Attendance,
     AttendanceChange,

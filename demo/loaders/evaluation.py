@@ -1,6 +1,6 @@
 """Demo evaluation data for `load_demo_network`: feedback, confidence and follow-up answers.
 
-`cop_site.management.commands.load_demo_network` runs `DEMO_STEPS` after the other
+`demo.management.commands.load_demo_network` runs `DEMO_STEPS` after the other
 apps' steps (this app comes last), in the same transaction and with e-mails
 suppressed, so the demo members, events, registrations and attendance exist.
 
@@ -44,7 +44,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from schedule.models import Event, Occurrence
 
-from events import demo_network as events_demo
+from demo.loaders import events as events_demo
+from evaluation import services
+from evaluation.models import Answer, ChosenQuote, Question, QuestionKind, Response, SurveyKind
+from evaluation.services import AnswerData
 from events import services as events_services
 from events.models import (
     Attendance,
@@ -58,10 +61,6 @@ from events.models import (
 )
 from events.scheduling import Recurrence
 from members.models import NetworkRole, StaffGroup, User
-
-from . import services
-from .models import Answer, ChosenQuote, Question, QuestionKind, Response, SurveyKind
-from .services import AnswerData
 
 Step = Callable[[], str]
 

@@ -18,9 +18,8 @@ import datetime
 from django.utils import timezone
 
 from members.models import Organisation, User
-
-from . import services
-from .models import Field, FieldKind, Prefill, ReturnStatus, ReturnTemplate, Section
+from returns import services
+from returns.models import Field, FieldKind, Prefill, ReturnStatus, ReturnTemplate, Section
 
 PROVISION = "palliative-provision"
 TRAINING = "community-nursing-training"

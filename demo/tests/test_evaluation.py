@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from core.pii import find_identifiers
-from evaluation import demo_network
+from demo.loaders import evaluation as demo_network
 from evaluation.models import Answer, ChosenQuote, Response, SurveyKind
 from events.models import EchoProgramme
 

@@ -1,6 +1,6 @@
 """Demo guidelines for `load_demo_network`: endorsed guidelines, their versions and uptake.
 
-`cop_site.management.commands.load_demo_network` runs `DEMO_STEPS` after its own
+`demo.management.commands.load_demo_network` runs `DEMO_STEPS` after its own
 steps, in the same transaction and with e-mails suppressed, so the demo members
 and organisations exist already. The step returns a one-line summary.
 
@@ -43,18 +43,16 @@ from django.db.models import Count
 from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision, TaskState, WorkflowState
 
-from core.demo_blocks import care_card as _care_card
-from core.demo_blocks import details as _details
-from core.demo_blocks import do as _do
-from core.demo_blocks import dont as _dont
-from core.demo_blocks import expander as _expander
-from core.demo_blocks import inset as _inset
-from core.demo_blocks import text as _text
-from core.demo_blocks import warning as _warning
-from members.models import ApprovalStatus, Organisation, StaffGroup, User
-
-from . import services
-from .models import (
+from demo.blocks import care_card as _care_card
+from demo.blocks import details as _details
+from demo.blocks import do as _do
+from demo.blocks import dont as _dont
+from demo.blocks import expander as _expander
+from demo.blocks import inset as _inset
+from demo.blocks import text as _text
+from demo.blocks import warning as _warning
+from guidelines import services
+from guidelines.models import (
     AUDIENCES,
     CARE_SETTINGS,
     Acknowledgement,
@@ -67,6 +65,7 @@ from .models import (
     GuidelineIndexPage,
     GuidelinePage,
 )
+from members.models import ApprovalStatus, Organisation, StaffGroup, User
 
 Step = Callable[[], str]
 Block = dict[str, Any]

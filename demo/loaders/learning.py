@@ -1,6 +1,6 @@
 """Demo learning for `load_demo_network`: tracks, modules, a study day, progress and certificates.
 
-`cop_site.management.commands.load_demo_network` runs `DEMO_STEPS` after its own
+`demo.management.commands.load_demo_network` runs `DEMO_STEPS` after its own
 steps and the events demo (INSTALLED_APPS order), in the same transaction and
 with e-mails suppressed, so the demo members, the ECHO programmes and the
 study day in the calendar exist already. Each step returns a one-line summary.
@@ -51,22 +51,19 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.utils.file import hash_filelike
 
-from core.demo_blocks import care_card as _care_card
-from core.demo_blocks import details as _details
-from core.demo_blocks import do as _do
-from core.demo_blocks import dont as _dont
-from core.demo_blocks import expander as _expander
-from core.demo_blocks import inset as _inset
-from core.demo_blocks import text as _text
-from core.demo_blocks import warning as _warning
-from events import demo_network as events_demo
+from demo.blocks import care_card as _care_card
+from demo.blocks import details as _details
+from demo.blocks import do as _do
+from demo.blocks import dont as _dont
+from demo.blocks import expander as _expander
+from demo.blocks import inset as _inset
+from demo.blocks import text as _text
+from demo.blocks import warning as _warning
+from demo.loaders import events as events_demo
 from events import services as events_services
 from events.models import Attendance, EchoProgramme, EventKind
-from members.documents import members_collection
-from members.models import ApprovalStatus, StaffGroup, User
-
-from . import services
-from .models import (
+from learning import services
+from learning.models import (
     AUDIENCES,
     OUTCOME_AREAS,
     Certificate,
@@ -80,6 +77,8 @@ from .models import (
     StudyDayPage,
     TrackPage,
 )
+from members.documents import members_collection
+from members.models import ApprovalStatus, StaffGroup, User
 
 Step = Callable[[], str]
 Block = dict[str, Any]
