@@ -55,9 +55,17 @@ class Job:
             return False
         if run.started_at is None:
             return True
-        if self.daily_at is not None:
-            return run.started_at < self.due_since(now)
-        return now - run.started_at >= self.every
+        due = self.due_since(now)
+        if due is not None:
+            return run.started_at < due
+        return now - run.started_at >= self.interval
+
+    @property
+    def interval(self) -> datetime.timedelta:
+        """How often a job without a time of day runs."""
+        if self.every is None:
+            raise ValueError(f"Job {self.name!r} has neither `every` nor `daily_at`.")
+        return self.every
 
 
 def is_running(run: PeriodicRun, now: datetime.datetime) -> bool:
@@ -134,10 +142,10 @@ def next_due(now: datetime.datetime | None = None) -> datetime.datetime:
         run = runs.get(item.name)
         if run is None or run.started_at is None:
             return now
-        if item.daily_at is not None:
-            due = item.due_since(now)
+        due = item.due_since(now)
+        if due is not None:
             candidate = due if run.started_at < due else due + datetime.timedelta(days=1)
         else:
-            candidate = run.started_at + item.every
+            candidate = run.started_at + item.interval
         soonest = min(soonest, candidate)
     return max(soonest, now)

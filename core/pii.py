@@ -840,7 +840,9 @@ def find_identifiers(text: str) -> list[Finding]:
     for start, end, kind in _resolve(candidates):
         first, last = origin[start], origin[end - 1] + 1
         findings.append(
-            Finding(kind=kind, start=first, end=last, text=text[first:last], message=MESSAGES[kind])
+            Finding(
+                kind=kind, start=first, end=last, text=text[first:last], message=str(MESSAGES[kind])
+            )
         )
     return findings
 

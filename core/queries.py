@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
@@ -20,7 +22,8 @@ def count_rows(**querysets: QuerySet) -> dict[str, int]:
     if len(aliases) != 1:
         raise ValueError("count_rows needs querysets on one database")
     connection = connections[aliases.pop()]
-    columns, params = [], []
+    columns: list[str] = []
+    params: list[Any] = []
     for position, queryset in enumerate(querysets.values()):
         try:
             sql, query_params = queryset.order_by().query.sql_with_params()
