@@ -21,7 +21,8 @@ from .models import (
     EchoProgramme,
     EventKind,
 )
-from .services import CaseData, EventData, ReviewDecision, check_case_text
+from .services.calendar import EventData
+from .services.cases import CaseData, ReviewDecision, check_case_text
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

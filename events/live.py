@@ -562,7 +562,9 @@ def add_recommendation(room: Room, case_id: Any, body: Any) -> None:
     occurrence = room.occurrence()
     case = _session_case(occurrence, case_id)
     try:
-        recommendation = services.add_recommendation(case, by=room.user, body=_text(body, "body"))
+        recommendation = services.cases.add_recommendation(
+            case, by=room.user, body=_text(body, "body")
+        )
     except IdentifiableTextError as error:
         raise LiveError("identifiable", error.sentence) from None
     except ValidationError as error:
@@ -643,7 +645,7 @@ def end_session(room: Room) -> None:
         recommendations__isnull=False,
         recommendations_sent_at__isnull=True,
     ).distinct():
-        services.send_recommendations(case, by=room.user)
+        services.cases.send_recommendations(case, by=room.user)
     broadcast_on_commit(
         occurrence.pk,
         [poll_event(poll) for poll in still_open]

@@ -4,7 +4,8 @@ import datetime
 
 from core.periodic import job
 
-from . import live, services
+from . import live
+from .services.registration import send_due_reminders
 
-job("events.send_event_reminders", every=datetime.timedelta(minutes=5))(services.send_due_reminders)
+job("events.send_event_reminders", every=datetime.timedelta(minutes=5))(send_due_reminders)
 job("events.close_live_sessions", every=datetime.timedelta(minutes=5))(live.close_finished_sessions)

@@ -26,7 +26,7 @@ from members import permissions as member_permissions
 from members.decorators import member_required, role_required
 from members.models import StaffGroup, User
 
-from . import ical, permissions, scheduling, services
+from . import ical, permissions, queries, scheduling, services
 from .forms import (
     AttendanceFormSet,
     CalendarFilterForm,
@@ -163,8 +163,8 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "programme": programme,
         "plan": getattr(occurrence, "session_plan", None),
         "registration": registration,
-        "waiting_position": services.waiting_position(registration) if registration else None,
-        "is_open": services.occurrence_is_open(occurrence),
+        "waiting_position": queries.waiting_position(registration) if registration else None,
+        "is_open": queries.occurrence_is_open(occurrence),
         "has_started": occurrence.start <= timezone.now(),
         "places_left": None
         if details.capacity is None
@@ -173,7 +173,7 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cases": cases,
         "my_cases": list(occurrence.cases.filter(presenter=user)),
         "can_submit_case": permissions.can_submit_case(user, occurrence)
-        and services.occurrence_is_open(occurrence)
+        and queries.occurrence_is_open(occurrence)
         and occurrence.start > timezone.now(),
         "is_reviewer": is_reviewer,
         "pending_review": occurrence.cases.filter(
@@ -202,7 +202,7 @@ def _live_open(user: User, occurrence: Occurrence) -> bool:
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = get_occurrence_or_404(pk)
     try:
-        registration = services.register_for_occurrence(request.user, occurrence)
+        registration = services.registration.register_for_occurrence(request.user, occurrence)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -222,7 +222,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel_registration(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = get_occurrence_or_404(pk)
     try:
-        services.cancel_registration(request.user, occurrence)
+        services.registration.cancel_registration(request.user, occurrence)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -282,7 +282,7 @@ def my_events(request: HttpRequest) -> HttpResponse:
         .select_related("occurrence__event__details")
         .order_by("occurrence__start")
     )
-    feed = services.feed_for(request.user)
+    feed = services.calendar.feed_for(request.user)
     programmes = EchoProgramme.objects.filter(
         series__occurrence__registrations__member=request.user
     ).distinct()
@@ -297,7 +297,7 @@ def my_events(request: HttpRequest) -> HttpResponse:
             "feed_url": request.build_absolute_uri(
                 reverse("events:personal_feed", args=[feed.token])
             ),
-            "cycles": [services.cycle_summary(request.user, p) for p in programmes],
+            "cycles": [queries.cycle_summary(request.user, p) for p in programmes],
         },
     )
 
@@ -305,7 +305,7 @@ def my_events(request: HttpRequest) -> HttpResponse:
 @require_POST
 @member_required
 def reset_feed(request: HttpRequest) -> HttpResponse:
-    services.reset_feed(request.user)
+    services.calendar.reset_feed(request.user)
     messages.success(
         request, _("Your calendar feed has a new address. The old one no longer works.")
     )
@@ -320,7 +320,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            event = services.create_event(form.event_data(), by=request.user)
+            event = services.calendar.create_event(form.event_data(), by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -342,7 +342,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_event(event, form.event_data(), by=request.user)
+            services.calendar.update_event(event, form.event_data(), by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -357,7 +357,7 @@ def occurrence_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelOccurrenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_occurrence(
+            services.calendar.cancel_occurrence(
                 occurrence, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
@@ -381,7 +381,9 @@ def occurrence_move(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new_start, new_end = form.times()
         try:
-            services.move_occurrence(occurrence, by=request.user, start=new_start, end=new_end)
+            services.calendar.move_occurrence(
+                occurrence, by=request.user, start=new_start, end=new_end
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -431,7 +433,7 @@ def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
             if member is None or not data.get("status"):
                 continue
             try:
-                services.record_attendance(
+                services.attendance.record_attendance(
                     occurrence,
                     member,
                     status=data["status"],
@@ -507,7 +509,7 @@ def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.submit_case(request.user, occurrence, form.case_data())
+            case = services.cases.submit_case(request.user, occurrence, form.case_data())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -554,7 +556,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_case(case, form.case_data(), by=request.user)
+            services.cases.update_case(case, form.case_data(), by=request.user)
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, getattr(error, "messages", [_("You cannot edit this case.")]))
         else:
@@ -581,7 +583,7 @@ def case_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.review_case(
+            services.cases.review_case(
                 case,
                 by=request.user,
                 decision=form.cleaned_data["decision"],
@@ -604,7 +606,7 @@ def case_move(request: HttpRequest, pk: int) -> HttpResponse:
     case = _reviewable_case_or_404(request.user, pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
     try:
-        services.move_case_on_agenda(case, by=request.user, offset=offset)
+        services.cases.move_case_on_agenda(case, by=request.user, offset=offset)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(reverse("events:occurrence", args=[case.occurrence_id]) + "#agenda")
@@ -617,7 +619,7 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecommendationForm(request.POST)
     if form.is_valid():
         try:
-            services.add_recommendation(case, by=request.user, body=form.cleaned_data["body"])
+            services.cases.add_recommendation(case, by=request.user, body=form.cleaned_data["body"])
         except IdentifiableTextError as error:
             for finding in error.findings["body"]:
                 form.add_error("body", describe(finding))
@@ -636,7 +638,7 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendations_send(request: HttpRequest, pk: int) -> HttpResponse:
     case = _reviewable_case_or_404(request.user, pk)
     try:
-        services.send_recommendations(case, by=request.user)
+        services.cases.send_recommendations(case, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -669,14 +671,14 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    sessions = list(services.programme_sessions(programme).select_related("session_plan"))
+    sessions = list(queries.programme_sessions(programme).select_related("session_plan"))
     return render(
         request,
         "events/programme_detail.html",
         {
             "programme": programme,
             "sessions": sessions,
-            "summary": services.cycle_summary(request.user, programme),
+            "summary": queries.cycle_summary(request.user, programme),
             "statuses": _member_statuses(request.user, sessions),
             "series_description": scheduling.describe_event(programme.series),
             "echo_kind": EventKind.ECHO_SESSION,
@@ -692,7 +694,9 @@ def programme_form(request: HttpRequest, slug: str | None = None) -> HttpRespons
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.save_programme(programme, by=request.user, **form.cleaned_data)
+            programme = services.programmes.save_programme(
+                programme, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -706,7 +710,7 @@ def curriculum(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(EchoProgramme, slug=slug)
     if not permissions.can_manage_programme(request.user, programme):
         raise Http404
-    sessions = list(services.programme_sessions(programme).select_related("session_plan"))
+    sessions = list(queries.programme_sessions(programme).select_related("session_plan"))
     initial = [
         {
             "occurrence": session.pk,
@@ -726,7 +730,7 @@ def curriculum(request: HttpRequest, slug: str) -> HttpResponse:
             if f.cleaned_data
         ]  # fmt: skip
         try:
-            services.plan_curriculum(programme, plans, by=request.user)
+            services.programmes.plan_curriculum(programme, plans, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

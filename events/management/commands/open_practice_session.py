@@ -9,8 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from events import services
 from events.models import AttendanceMode, EventKind
+from events.services.calendar import EventData, create_event
+from events.services.cases import CaseData, review_case, submit_case
+from events.services.programmes import create_programme
+from events.services.registration import register_for_occurrence
 from members.models import User
 
 TITLE = "Practice ECHO session"
@@ -45,8 +48,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def create(self, facilitator, participants):
         start = (timezone.now() + datetime.timedelta(minutes=5)).replace(second=0, microsecond=0)
-        event = services.create_event(
-            services.EventData(
+        event = create_event(
+            EventData(
                 title=TITLE,
                 kind=EventKind.ECHO_SESSION,
                 start=start,
@@ -57,7 +60,7 @@ class Command(BaseCommand):
             ),
             by=None,
         )
-        services.create_programme(
+        create_programme(
             name=f"{TITLE} {start:%Y-%m-%d %H:%M}",
             slug=f"{SLUG}-{start:%Y%m%d%H%M%S}-{event.pk}",
             description="Practice.",
@@ -68,13 +71,13 @@ class Command(BaseCommand):
         )
         occurrence = event.occurrence_set.get()
         for person in participants:
-            services.register_for_occurrence(person, occurrence)
+            register_for_occurrence(person, occurrence)
         presenter = next((p for p in participants if p.email == PARTICIPANTS[0]), None)
         if presenter is not None:
-            case = services.submit_case(
+            case = submit_case(
                 presenter,
                 occurrence,
-                services.CaseData(
+                CaseData(
                     title="Night-time agitation at home",
                     age_band="5_11",
                     condition_group="act3",
@@ -85,5 +88,5 @@ class Command(BaseCommand):
                     question="What could we add, and when should we involve the hospice?",
                 ),
             )
-            services.review_case(case, by=facilitator, decision="accept")
+            review_case(case, by=facilitator, decision="accept")
         return occurrence

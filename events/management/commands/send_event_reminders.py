@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from events.services import send_due_reminders
+from events.services.registration import send_due_reminders
 
 
 class Command(BaseCommand):

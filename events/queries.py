@@ -1,0 +1,148 @@
+"""Reads: what the events pages and other apps look up, list and count. Nothing here writes.
+
+Functions other apps call (CPD records in `learning`, the evaluation dashboard):
+
+- `attended_minutes(member, since=None, until=None, kinds=None) -> int`
+  Minutes present across occurrences starting in [since, until), optionally
+  only events of the given `EventKind` values.
+- `attendance_records(member, since=None, until=None) -> list[AttendanceRecord]`
+  One row per occurrence the member attended: date, title, kind, minutes,
+  CPD hours offered and how the presence was recorded.
+- `programme_sessions(programme)` — the occurrences of a programme's cycle.
+- `cycle_summary(member, programme) -> CycleSummary`
+  Sessions attended out of sessions held in the programme's current cycle.
+
+All times are aware datetimes; occurrences are `schedule.Occurrence` rows.
+Changes are in `events.services`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+from schedule.models import Occurrence
+
+from members.models import User
+
+from . import scheduling
+from .models import Attendance, EchoProgramme, Registration, RegistrationStatus
+
+
+def occurrence_is_open(occurrence: Occurrence, now: datetime.datetime | None = None) -> bool:
+    return not occurrence.cancelled and occurrence.end > (now or timezone.now())
+
+
+def waiting_position(registration: Registration) -> int | None:
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = Registration.objects.filter(
+        occurrence_id=registration.occurrence_id, status=RegistrationStatus.WAITING
+    ).filter(
+        Q(queued_at__lt=registration.queued_at)
+        | Q(queued_at=registration.queued_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    occurrence_id: int
+    start: datetime.datetime
+    title: str
+    kind: str
+    minutes: int
+    cpd_hours: Decimal
+    source: str
+
+
+def _attended(member: User, since, until, kinds: Iterable[str] | None = None):
+    records = Attendance.objects.present().filter(member=member, occurrence__cancelled=False)
+    if since is not None:
+        records = records.filter(occurrence__start__gte=since)
+    if until is not None:
+        records = records.filter(occurrence__start__lt=until)
+    if kinds is not None:
+        records = records.filter(occurrence__event__details__kind__in=list(kinds))
+    return records
+
+
+def attended_minutes(
+    member: User,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+    kinds: Iterable[str] | None = None,
+) -> int:
+    """Minutes the member was present at occurrences starting in [since, until)."""
+    total = _attended(member, since, until, kinds).aggregate(total=Sum("minutes"))["total"]
+    return total or 0
+
+
+def attendance_records(
+    member: User,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> list[AttendanceRecord]:
+    """Each occurrence the member attended, oldest first, for CPD records and reports."""
+    rows = (
+        _attended(member, since, until)
+        .select_related("occurrence__event__details")
+        .order_by("occurrence__start")
+    )
+    return [
+        AttendanceRecord(
+            occurrence_id=row.occurrence_id,
+            start=row.occurrence.start,
+            title=row.occurrence.title or row.occurrence.event.title,
+            kind=getattr(getattr(row.occurrence.event, "details", None), "kind", ""),
+            minutes=row.minutes,
+            cpd_hours=getattr(
+                getattr(row.occurrence.event, "details", None), "cpd_hours", Decimal(0)
+            ),
+            source=row.source,
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CycleSummary:
+    programme: EchoProgramme
+    held: int
+    attended: int
+
+    @property
+    def share(self) -> float:
+        return self.attended / self.held if self.held else 0.0
+
+
+def programme_sessions(programme: EchoProgramme):
+    """Occurrences of the programme's series inside its cycle, in order."""
+    zone = scheduling.network_zone()
+    start = datetime.datetime.combine(programme.cycle_start, datetime.time(), tzinfo=zone)
+    end = datetime.datetime.combine(
+        programme.cycle_end + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+    )
+    return Occurrence.objects.filter(
+        event_id=programme.series_id, start__gte=start, start__lt=end
+    ).order_by("start")
+
+
+def cycle_summary(
+    member: User, programme: EchoProgramme, now: datetime.datetime | None = None
+) -> CycleSummary:
+    """Sessions of the cycle held so far (not cancelled) and how many the member attended."""
+    now = now or timezone.now()
+    held = programme_sessions(programme).filter(cancelled=False, end__lte=now)
+    attended = (
+        Attendance.objects.present()
+        .filter(member=member, occurrence__in=held)
+        .values("occurrence")
+        .distinct()
+        .count()
+    )
+    return CycleSummary(programme=programme, held=held.count(), attended=attended)
