@@ -10,7 +10,7 @@ from members import permissions as member_permissions
 
 from . import permissions
 from .models import Category
-from .views import visible_threads
+from .queries import visible_threads
 
 DISCUSSIONS_LIMIT = 20
 # Where "Start a discussion" starts one: the first of these open categories that exists

@@ -1,5 +1,9 @@
 """Every change in the forums, as verbs: threads, replies, edits, flags, moderation,
-subscriptions, notifications and their e-mails."""
+subscriptions, notifications and their e-mails. What the forums read is in `queries.py`.
+
+The verbs that write a moment take an optional keyword-only `now` (default: the current
+time) and use it for every timestamp they write, so that history (the demo, tests) is
+made exactly as the site makes it, only earlier."""
 
 from __future__ import annotations
 
@@ -21,7 +25,6 @@ from core.emails import send_templated_email_on_commit
 from core.pii import IdentifiableTextError, refuse_identifiers
 from core.sanitise import markdown_to_html
 from events.models import EventDetails, EventKind
-from members import permissions as member_permissions
 from members.models import User
 
 from . import permissions
@@ -37,6 +40,7 @@ from .models import (
     Subscription,
     Thread,
 )
+from .queries import post_url
 
 TITLE_MIN, TITLE_MAX = 3, 200
 BODY_MAX = 20_000
@@ -139,8 +143,12 @@ def _deidentified(category: Category, occurrence_id: int | None, **texts: str) -
 
 
 def _check_rate(user: User, now: datetime.datetime) -> None:
+    """Refuse a post at `now` after too many in the window before it (later posts, which
+    exist only when history is written with an earlier `now`, do not count)."""
     for window, limit in RATE_LIMITS:
-        recent = Post.objects.filter(author=user, created_at__gt=now - window).count()
+        recent = Post.objects.filter(
+            author=user, created_at__gt=now - window, created_at__lte=now
+        ).count()
         if recent >= limit:
             raise ForumError(
                 _("You are posting very quickly. Wait a minute and try again.")
@@ -153,7 +161,13 @@ def _lock_member(user: User) -> None:
     User.objects.select_for_update().filter(pk=user.pk).first()
 
 
-def _new_post(thread: Thread, user: User, body: str, now, quote_of: Post | None = None) -> Post:
+def _new_post(
+    thread: Thread,
+    user: User,
+    body: str,
+    now: datetime.datetime,
+    quote_of: Post | None = None,
+) -> Post:
     post = Post.objects.create(
         thread=thread,
         author=user,
@@ -179,6 +193,7 @@ def start_thread(
     is_question: bool = False,
     occurrence=None,
     guideline=None,
+    now: datetime.datetime | None = None,
 ) -> Thread:
     if not permissions.can_post_in(user, category):
         raise ForumError(_("You cannot post in this category."))
@@ -191,7 +206,7 @@ def start_thread(
     body = _clean_body(body)
     _deidentified(category, occurrence.pk if occurrence else None, title=title, body=body)
     _lock_member(user)
-    now = timezone.now()
+    now = timezone.now() if now is None else now
     _check_rate(user, now)
     thread = Thread.objects.create(
         category=category,
@@ -204,13 +219,20 @@ def start_thread(
         guideline=guideline,
     )
     post = _new_post(thread, user, body, now)
-    subscribe(user, thread=thread)
-    _notify(post, category_followers=True)
+    subscribe(user, thread=thread, now=now)
+    _notify(post, category_followers=True, now=now)
     return thread
 
 
 @transaction.atomic
-def reply(user: User, thread: Thread, body: str, *, quote_of: Post | None = None) -> Post:
+def reply(
+    user: User,
+    thread: Thread,
+    body: str,
+    *,
+    quote_of: Post | None = None,
+    now: datetime.datetime | None = None,
+) -> Post:
     thread = Thread.objects.select_related("category").get(pk=thread.pk)
     if not permissions.can_view_thread(user, thread):
         raise ForumError(_("You cannot post in this thread."))
@@ -221,16 +243,16 @@ def reply(user: User, thread: Thread, body: str, *, quote_of: Post | None = None
     body = _clean_body(body)
     _deidentified(thread.category, thread.occurrence_id, body=body)
     _lock_member(user)
-    now = timezone.now()
+    now = timezone.now() if now is None else now
     _check_rate(user, now)
     post = _new_post(thread, user, body, now, quote_of=quote_of)
-    subscribe(user, thread=thread)
-    _notify(post, category_followers=False)
+    subscribe(user, thread=thread, now=now)
+    _notify(post, category_followers=False, now=now)
     return post
 
 
 @transaction.atomic
-def edit_post(user: User, post: Post, body: str) -> Post:
+def edit_post(user: User, post: Post, body: str, *, now: datetime.datetime | None = None) -> Post:
     post = Post.objects.select_for_update().select_related("thread__category").get(pk=post.pk)
     if not permissions.can_edit_post(user, post):
         raise ForumError(_("You can only edit your own posts."))
@@ -238,14 +260,20 @@ def edit_post(user: User, post: Post, body: str) -> Post:
     if body == post.body:
         return post
     _deidentified(post.thread.category, post.thread.occurrence_id, body=body)
-    PostRevision.objects.create(post=post, body=post.body, edited_by=user)
+    now = timezone.now() if now is None else now
+    PostRevision.objects.create(post=post, body=post.body, edited_by=user, edited_at=now)
     earlier_mentions = mentioned_handles(post.body)
     post.body = body
     post.body_html = markdown_to_html(body)
-    post.edited_at = timezone.now()
+    post.edited_at = now
     post.save(update_fields=["body", "body_html", "edited_at"])
     # Someone mentioned for the first time in an edit hears about it, like any mention.
-    _notify(post, category_followers=False, only_handles=mentioned_handles(body) - earlier_mentions)
+    _notify(
+        post,
+        category_followers=False,
+        only_handles=mentioned_handles(body) - earlier_mentions,
+        now=now,
+    )
     return post
 
 
@@ -277,7 +305,7 @@ def accept_answer(user: User, thread: Thread, post: Post) -> Thread:
 
 
 @transaction.atomic
-def flag_post(user: User, post: Post, reason: str) -> Flag:
+def flag_post(user: User, post: Post, reason: str, *, now: datetime.datetime | None = None) -> Flag:
     if not permissions.can_view_thread(user, post.thread) or post.is_removed:
         raise ForumError(_("You cannot report this post."))
     reason = " ".join((reason or "").replace("\x00", "").split())
@@ -287,7 +315,12 @@ def flag_post(user: User, post: Post, reason: str) -> Flag:
         raise ForumError(_("Keep the reason under %(max)s characters.") % {"max": REASON_MAX})
     try:
         with transaction.atomic():
-            return Flag.objects.create(post=post, flagged_by=user, reason=reason)
+            return Flag.objects.create(
+                post=post,
+                flagged_by=user,
+                reason=reason,
+                created_at=timezone.now() if now is None else now,
+            )
     except IntegrityError:
         raise ForumError(_("You have already reported this post.")) from None
 
@@ -302,12 +335,15 @@ def _moderate(user: User, category: Category, reason: str) -> str:
 
 
 @transaction.atomic
-def hide_post(moderator: User, post: Post, reason: str) -> Post:
+def hide_post(
+    moderator: User, post: Post, reason: str, *, now: datetime.datetime | None = None
+) -> Post:
     reason = _moderate(moderator, post.thread.category, reason)
+    now = timezone.now() if now is None else now
     post.is_hidden = True
     post.save(update_fields=["is_hidden"])
     Flag.objects.filter(post=post, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=moderator
+        resolved_at=now, resolved_by=moderator
     )
     ModerationAction.objects.create(
         kind=ModerationAction.Kind.HIDE,
@@ -315,12 +351,15 @@ def hide_post(moderator: User, post: Post, reason: str) -> Post:
         thread=post.thread,
         post=post,
         reason=reason,
+        created_at=now,
     )
     return post
 
 
 @transaction.atomic
-def restore_post(moderator: User, post: Post, reason: str) -> Post:
+def restore_post(
+    moderator: User, post: Post, reason: str, *, now: datetime.datetime | None = None
+) -> Post:
     reason = _moderate(moderator, post.thread.category, reason)
     post.is_hidden = False
     post.save(update_fields=["is_hidden"])
@@ -330,15 +369,19 @@ def restore_post(moderator: User, post: Post, reason: str) -> Post:
         thread=post.thread,
         post=post,
         reason=reason,
+        created_at=timezone.now() if now is None else now,
     )
     return post
 
 
 @transaction.atomic
-def dismiss_flags(moderator: User, post: Post, reason: str) -> int:
+def dismiss_flags(
+    moderator: User, post: Post, reason: str, *, now: datetime.datetime | None = None
+) -> int:
     reason = _moderate(moderator, post.thread.category, reason)
+    now = timezone.now() if now is None else now
     count = Flag.objects.filter(post=post, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=moderator
+        resolved_at=now, resolved_by=moderator
     )
     ModerationAction.objects.create(
         kind=ModerationAction.Kind.DISMISS,
@@ -346,14 +389,22 @@ def dismiss_flags(moderator: User, post: Post, reason: str) -> int:
         thread=post.thread,
         post=post,
         reason=reason,
+        created_at=now,
     )
     return count
 
 
 @transaction.atomic
-def set_thread_state(moderator: User, thread: Thread, kind: str, reason: str) -> Thread:
+def set_thread_state(
+    moderator: User,
+    thread: Thread,
+    kind: str,
+    reason: str,
+    *,
+    now: datetime.datetime | None = None,
+) -> Thread:
     """Lock, unlock, pin or unpin a thread."""
-    fields = {
+    fields: dict[str, tuple[str, bool]] = {
         ModerationAction.Kind.LOCK: ("is_locked", True),
         ModerationAction.Kind.UNLOCK: ("is_locked", False),
         ModerationAction.Kind.PIN: ("is_pinned", True),
@@ -365,12 +416,25 @@ def set_thread_state(moderator: User, thread: Thread, kind: str, reason: str) ->
     field, value = fields[kind]
     setattr(thread, field, value)
     thread.save(update_fields=[field])
-    ModerationAction.objects.create(kind=kind, moderator=moderator, thread=thread, reason=reason)
+    ModerationAction.objects.create(
+        kind=kind,
+        moderator=moderator,
+        thread=thread,
+        reason=reason,
+        created_at=timezone.now() if now is None else now,
+    )
     return thread
 
 
 @transaction.atomic
-def move_thread(moderator: User, thread: Thread, category: Category, reason: str) -> Thread:
+def move_thread(
+    moderator: User,
+    thread: Thread,
+    category: Category,
+    reason: str,
+    *,
+    now: datetime.datetime | None = None,
+) -> Thread:
     reason = _moderate(moderator, thread.category, reason)
     if not permissions.can_moderate(moderator, category):
         raise ForumError(_("You cannot move a thread into that category."))
@@ -396,6 +460,7 @@ def move_thread(moderator: User, thread: Thread, category: Category, reason: str
         reason=reason,
         from_category=from_category,
         to_category=category,
+        created_at=timezone.now() if now is None else now,
     )
     return thread
 
@@ -403,17 +468,26 @@ def move_thread(moderator: User, thread: Thread, category: Category, reason: str
 # Subscriptions
 
 
-def subscribe(user: User, *, thread: Thread | None = None, category: Category | None = None):
+def subscribe(
+    user: User,
+    *,
+    thread: Thread | None = None,
+    category: Category | None = None,
+    now: datetime.datetime | None = None,
+) -> Subscription:
+    """Follow a thread or a category; following again keeps the first moment."""
     if (thread is None) == (category is None):
         raise ValueError("Subscribe to a thread or a category.")
     target = thread.category if thread is not None else category
+    assert target is not None  # one of the two, as checked above
     if not permissions.can_view_category(user, target):
         raise ForumError(_("You cannot follow this."))
+    since = timezone.now() if now is None else now
     try:
         with transaction.atomic():
-            return Subscription.objects.get_or_create(user=user, thread=thread, category=category)[
-                0
-            ]
+            return Subscription.objects.get_or_create(
+                user=user, thread=thread, category=category, defaults={"created_at": since}
+            )[0]
     except IntegrityError:
         return Subscription.objects.get(user=user, thread=thread, category=category)
 
@@ -433,10 +507,16 @@ def mentioned_handles(body: str) -> set[str]:
     return {match.lower() for match in MENTION_RE.findall(text)}
 
 
-def _notify(post: Post, *, category_followers: bool, only_handles: set[str] | None = None) -> None:
+def _notify(
+    post: Post,
+    *,
+    category_followers: bool,
+    now: datetime.datetime,
+    only_handles: set[str] | None = None,
+) -> None:
     """Notify mentioned members, then followers; each member once per post, and only if
     they can see the category; never the author. With `only_handles`, notify just those
-    newly mentioned (after an edit)."""
+    newly mentioned (after an edit). The notifications are made at `now`."""
     thread = post.thread
     category = thread.category
     recipients: dict[int, str] = {}
@@ -454,39 +534,19 @@ def _notify(post: Post, *, category_followers: bool, only_handles: set[str] | No
             user_id,
             Notification.Kind.NEW_THREAD if category_followers else Notification.Kind.REPLY,
         )
-    recipients.pop(post.author_id, None)
+    if post.author_id is not None:
+        recipients.pop(post.author_id, None)
     if not recipients:
         return
     allowed = permissions.members_who_can_view(category, recipients)
     created = [
-        Notification(user_id=user_id, kind=kind, post=post)
+        Notification(user_id=user_id, kind=kind, post=post, created_at=now)
         for user_id, kind in recipients.items()
         if user_id in allowed
     ]
     Notification.objects.bulk_create(created, ignore_conflicts=True)
     post_id = post.pk
     transaction.on_commit(lambda: send_immediate_emails(post_id))
-
-
-def visible_notifications(user: User):
-    """The member's notifications they can still see (categories, removed posts)."""
-    return (
-        Notification.objects.filter(
-            user=user,
-            post__deleted_at__isnull=True,
-            post__is_hidden=False,
-            post__thread__deleted_at__isnull=True,
-            post__thread__category__in=permissions.visible_categories(user),
-        )
-        .select_related("post__author", "post__thread__category")
-        .order_by("-created_at", "-pk")
-    )
-
-
-def unread_count(user: User) -> int:
-    if not member_permissions.is_approved_member(user):
-        return 0
-    return visible_notifications(user).filter(read_at__isnull=True).count()
 
 
 def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
@@ -550,7 +610,7 @@ def send_immediate_emails(post_id: int) -> int:
                 "notification": notification,
                 "post": notification.post,
                 "thread": thread,
-                "url": _base_url() + _post_url(notification.post),
+                "url": _base_url() + post_url(notification.post),
                 "unsubscribe_url": _unsubscribe_url(profile),
                 "settings_url": _base_url() + reverse("forums:settings"),
             },
@@ -601,7 +661,7 @@ def send_digests(now: datetime.datetime | None = None) -> int:
                             "notification": notification,
                             "post": notification.post,
                             "thread": notification.post.thread,
-                            "url": _base_url() + _post_url(notification.post),
+                            "url": _base_url() + post_url(notification.post),
                         }
                         for notification in visible
                     ],
@@ -612,16 +672,3 @@ def send_digests(now: datetime.datetime | None = None) -> int:
             )
             sent += 1
     return sent
-
-
-POSTS_PER_PAGE = 20
-
-
-def _post_url(post: Post) -> str:
-    position = Post.objects.filter(thread_id=post.thread_id, created_at__lt=post.created_at).count()
-    page = position // POSTS_PER_PAGE + 1
-    return f"{reverse('forums:thread', args=[post.thread_id])}?page={page}#post-{post.pk}"
-
-
-def post_url(post: Post) -> str:
-    return _post_url(post)

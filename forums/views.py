@@ -25,7 +25,7 @@ from members import permissions as member_permissions
 from members.decorators import member_required
 from members.models import User
 
-from . import permissions, services
+from . import permissions, queries, services
 from .forms import (
     QUOTE_EXCERPT,
     EmailSettingsForm,
@@ -49,6 +49,7 @@ from .models import (
     Subscription,
     Thread,
 )
+from .queries import visible_threads
 from .services import ForumError
 
 THREADS_PER_PAGE = 25
@@ -71,11 +72,6 @@ def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def visible_threads(user: User):
-    """Threads in categories the user can read, deleted ones left out."""
-    return Thread.objects.visible().filter(category__in=permissions.visible_categories(user))
 
 
 def get_category_for_user(user: User, slug: str) -> Category:
@@ -239,7 +235,7 @@ def _thread_context(request: HttpRequest, thread: Thread, reply_form: ReplyForm,
     if moderates:
         revisions = PostRevision.objects.select_related("edited_by").order_by("-edited_at", "-pk")
         posts = posts.prefetch_related(Prefetch("revisions", queryset=revisions))
-    page = _page(request, posts, services.POSTS_PER_PAGE, number)
+    page = _page(request, posts, queries.POSTS_PER_PAGE, number)
     actions = permissions.post_actions(user, thread, page.object_list)
     for post in page.object_list:
         post.allowed_actions = actions[post.pk]
@@ -253,7 +249,7 @@ def _thread_context(request: HttpRequest, thread: Thread, reply_form: ReplyForm,
         "can_reply": permissions.can_reply(user, thread),
         "following": Subscription.objects.filter(user=user, thread=thread).exists(),
         "reply_form": reply_form,
-        "accepted_url": services.post_url(accepted) if accepted and not accepted.is_removed else "",
+        "accepted_url": queries.post_url(accepted) if accepted and not accepted.is_removed else "",
     }
 
 
@@ -293,7 +289,7 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your reply has been posted."))
-            return redirect(services.post_url(post))
+            return redirect(queries.post_url(post))
     context = _thread_context(request, thread, form, number=LAST_PAGE)
     return render(request, "forums/thread.html", context)
 
@@ -353,7 +349,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your post has been updated."))
-            return redirect(services.post_url(post))
+            return redirect(queries.post_url(post))
     context = {"post": post, "thread": post.thread, "form": form}
     return render(request, "forums/post_edit.html", context)
 
@@ -371,7 +367,7 @@ def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your post has been deleted."))
-    return redirect(services.post_url(post))
+    return redirect(queries.post_url(post))
 
 
 @member_required
@@ -387,7 +383,7 @@ def post_report(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Thank you. A moderator will look at the post."))
-            return redirect(services.post_url(post))
+            return redirect(queries.post_url(post))
     context = {"post": post, "thread": post.thread, "form": form}
     return render(request, "forums/post_report.html", context)
 
@@ -402,7 +398,7 @@ def post_accept(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The answer is marked as accepted."))
-    return redirect(services.post_url(post))
+    return redirect(queries.post_url(post))
 
 
 POST_MODERATION = {
@@ -429,13 +425,13 @@ def post_moderate(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, str(done))
             if form.cleaned_data["next"] == "queue":
                 return redirect("forums:moderation")
-            return redirect(services.post_url(post))
+            return redirect(queries.post_url(post))
     context = {
         "post": post,
         "thread": post.thread,
         "flags": flags,
         "form": form,
-        "post_url": services.post_url(post),
+        "post_url": queries.post_url(post),
     }
     return render(request, "forums/post_moderate.html", context)
 
@@ -473,7 +469,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    page = _page(request, services.visible_notifications(request.user), NOTIFICATIONS_PER_PAGE)
+    page = _page(request, queries.visible_notifications(request.user), NOTIFICATIONS_PER_PAGE)
     return render(request, "forums/notifications.html", {"page_obj": page})
 
 
@@ -481,9 +477,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @member_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the notification read and go to its post. A GET may do this: it only marks read."""
-    notification = get_object_or_404(services.visible_notifications(request.user), pk=pk)
+    notification = get_object_or_404(queries.visible_notifications(request.user), pk=pk)
     services.mark_read(request.user, [notification.pk])
-    return redirect(services.post_url(notification.post))
+    return redirect(queries.post_url(notification.post))
 
 
 @require_POST

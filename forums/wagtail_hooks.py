@@ -12,9 +12,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from core.dashboard import DISCUSSION_PANELS, DashboardPanel
 from members import permissions as member_permissions
 
-from . import discussions, services
+from . import discussions, queries
 from .models import Category
-from .views import visible_threads
+from .queries import visible_threads
 
 RECENT_LIMIT = 5
 
@@ -29,7 +29,7 @@ def forums_panel(request: HttpRequest) -> DashboardPanel | None:
         order=40,
         template="forums/panels/forums.html",
         context={
-            "unread_count": services.unread_count(user),
+            "unread_count": queries.unread_count(user),
             "recent": list(recent[:RECENT_LIMIT]),
         },
     )

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from forums import services
+from forums import queries, services
 from forums.models import EmailMode, Notification, Post, Subscription, Thread
 from members import roles
 from tests.factories import UserFactory
@@ -103,7 +103,7 @@ def test_mentioning_an_outsider_in_the_executive_category_tells_them_nothing(
     with deliver():
         services.send_digests()
     assert not Notification.objects.filter(user=person).exists()
-    assert services.unread_count(person) == 0
+    assert queries.unread_count(person) == 0
     assert [message.to for message in mailoutbox] == [["eve@test.example"]]
     assert notified(post) == {"eve@test.example": "reply"}
 
@@ -186,12 +186,12 @@ def test_a_follower_who_left_the_executive_hears_nothing_more(
 def test_unread_count_and_mark_read(thread, member, other_member, tess):
     first = services.reply(other_member, thread, "One")
     services.reply(tess, thread, "Two")
-    assert services.unread_count(member) == 2
+    assert queries.unread_count(member) == 2
     one = Notification.objects.get(user=member, post=first)
     assert services.mark_read(member, [one.pk]) == 1
-    assert services.unread_count(member) == 1
+    assert queries.unread_count(member) == 1
     assert services.mark_read(member) == 1
-    assert services.unread_count(member) == 0
+    assert queries.unread_count(member) == 0
     assert services.mark_read(member) == 0
 
 
@@ -199,7 +199,7 @@ def test_members_cannot_mark_someone_elses_notifications(thread, member, other_m
     services.reply(other_member, thread, "One")
     notification = Notification.objects.get(user=member)
     assert services.mark_read(tess, [notification.pk]) == 0
-    assert services.unread_count(member) == 1
+    assert queries.unread_count(member) == 1
 
 
 def test_unread_count_leaves_out_what_the_member_cannot_see(
@@ -207,20 +207,20 @@ def test_unread_count_leaves_out_what_the_member_cannot_see(
 ):
     post = services.reply(other_member, thread, "Spam")
     services.reply(second_executive, exec_thread, "Board only")
-    assert services.unread_count(member) == 1
-    assert services.unread_count(executive) == 1
+    assert queries.unread_count(member) == 1
+    assert queries.unread_count(executive) == 1
     services.hide_post(moderator, post, "Spam")
-    assert services.unread_count(member) == 0
+    assert queries.unread_count(member) == 0
     executive.groups.remove(Group.objects.get(name=roles.EXECUTIVE_COMMITTEE))
-    assert services.unread_count(executive) == 0
-    assert list(services.visible_notifications(executive)) == []
+    assert queries.unread_count(executive) == 0
+    assert list(queries.visible_notifications(executive)) == []
 
 
 def test_deleting_a_reply_withdraws_its_notifications(thread, member, other_member):
     post = services.reply(other_member, thread, "Oops, wrong thread")
-    assert services.unread_count(member) == 1
+    assert queries.unread_count(member) == 1
     services.delete_own_post(other_member, post)
-    assert services.unread_count(member) == 0
+    assert queries.unread_count(member) == 0
     assert not Notification.objects.filter(post=post).exists()
 
 
@@ -239,7 +239,7 @@ def test_immediate_members_are_emailed_once_after_commit(
     assert message.to == [member.email]
     assert "Syringe drivers at home" in message.subject
     assert "The regional protocol is on page 4." in message.body
-    assert f"http://127.0.0.1:8000{services.post_url(post)}" in message.body
+    assert f"http://127.0.0.1:8000{queries.post_url(post)}" in message.body
     token = member.forum_profile.unsubscribe_token
     assert f"http://127.0.0.1:8000/forums/unsubscribe/{token}/" in message.body
     assert Notification.objects.get(user=member).emailed_at is not None
@@ -324,7 +324,7 @@ def test_none_members_get_no_digest(busy_thread, member, other_member, deliver, 
         assert services.send_digests() == 1
     assert [message.to for message in mailoutbox] == [[other_member.email]]
     # They still see their notifications on the site.
-    assert services.unread_count(member) == 2
+    assert queries.unread_count(member) == 2
 
 
 def test_immediate_members_are_not_emailed_again_in_the_digest(
@@ -412,7 +412,7 @@ def test_the_digest_leaves_out_a_deleted_thread(
 ):
     """A deleted thread is seen by nobody (`can_view_thread`), so it is e-mailed to nobody."""
     Thread.objects.filter(pk=busy_thread.pk).update(deleted_at=timezone.now())
-    assert services.unread_count(member) == 0
+    assert queries.unread_count(member) == 0
     with deliver():
         services.send_digests()
     assert mailoutbox == []
@@ -430,8 +430,8 @@ def test_post_urls_point_at_the_right_page(thread, other_member):
     posts = Post.objects.bulk_create(
         Post(thread=thread, author=other_member, body="b", body_html="<p>b</p>") for _ in range(25)
     )
-    assert services.post_url(posts[0]).endswith(f"?page=1#post-{posts[0].pk}")
-    assert services.post_url(posts[-1]).endswith(f"?page=2#post-{posts[-1].pk}")
+    assert queries.post_url(posts[0]).endswith(f"?page=1#post-{posts[0].pk}")
+    assert queries.post_url(posts[-1]).endswith(f"?page=2#post-{posts[-1].pk}")
 
 
 def test_forum_emails_carry_one_click_unsubscribe_headers(

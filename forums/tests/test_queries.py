@@ -10,7 +10,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from core.sanitise import markdown_to_html
-from forums import services
+from forums import queries, services
 from forums.models import Post, PostRevision, Thread
 from members import roles
 from tests.factories import UserFactory
@@ -45,7 +45,7 @@ def add_posts(thread: Thread, count: int, authors: list) -> list[Post]:
 
 def last_page(thread: Thread) -> int:
     thread.refresh_from_db()
-    return -(-thread.post_count // services.POSTS_PER_PAGE)
+    return -(-thread.post_count // queries.POSTS_PER_PAGE)
 
 
 def test_a_thread_of_500_posts_needs_no_more_queries_than_a_short_one(

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forums import services
+from forums import queries, services
 from forums.models import (
     EmailMode,
     Flag,
@@ -387,7 +387,7 @@ def test_attacks_on_the_thread_page_render_harmlessly(attacked_thread, member, m
     thread, posts = attacked_thread
     for person in (member, moderator):
         client = client_for(person)
-        pages = -(-(len(posts) + 1) // services.POSTS_PER_PAGE)
+        pages = -(-(len(posts) + 1) // queries.POSTS_PER_PAGE)
         articles = {}
         failures = []
         for number in range(1, pages + 1):
@@ -458,7 +458,7 @@ def test_a_reply_through_the_form(member_client, member, thread, other_member):
     response = client.post(reverse("forums:reply", args=[thread.pk]), {"body": "**Yes**, we do"})
     post = Post.objects.latest("pk")
     assert response.status_code == 302
-    assert response.url == services.post_url(post)
+    assert response.url == queries.post_url(post)
     assert post.author == other_member
     page = client.get(response.url)
     assert "Your reply has been posted." in page_text(page)
@@ -681,7 +681,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_post(member_client
     assert "Notifications (1 unread" in page_text(member_client.get(reverse("forums:index")))
     response = member_client.get(reverse("forums:notification", args=[notification.pk]))
     assert response.status_code == 302
-    assert response.url == services.post_url(reply)
+    assert response.url == queries.post_url(reply)
     notification.refresh_from_db()
     assert notification.read_at is not None
     assert "Notifications (" not in page_text(member_client.get(reverse("forums:index")))
@@ -689,10 +689,10 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_post(member_client
 
 def test_mark_all_read(member_client, member, reply, thread):
     services.reply(UserFactory(), thread, "Another")
-    assert services.unread_count(member) == 2
+    assert queries.unread_count(member) == 2
     response = member_client.post(reverse("forums:notifications_read"))
     assert response.status_code == 302
-    assert services.unread_count(member) == 0
+    assert queries.unread_count(member) == 0
 
 
 def test_choosing_the_email_mode(member_client, member):

@@ -1,0 +1,49 @@
+"""What the forums read: the threads and notifications a member can see, the unread
+count and the address of a post on its thread's pages. Nothing here changes anything;
+the changes are verbs in `services.py`."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from members import permissions as member_permissions
+from members.models import User
+
+from . import permissions
+from .models import Notification, Post, Thread
+
+POSTS_PER_PAGE = 20
+
+
+def visible_threads(user: User) -> QuerySet[Thread]:
+    """Threads in categories the user can read, deleted ones left out."""
+    return Thread.objects.visible().filter(category__in=permissions.visible_categories(user))
+
+
+def visible_notifications(user: User) -> QuerySet[Notification]:
+    """The member's notifications they can still see (categories, removed posts)."""
+    return (
+        Notification.objects.filter(
+            user=user,
+            post__deleted_at__isnull=True,
+            post__is_hidden=False,
+            post__thread__deleted_at__isnull=True,
+            post__thread__category__in=permissions.visible_categories(user),
+        )
+        .select_related("post__author", "post__thread__category")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def unread_count(user: User) -> int:
+    if not member_permissions.is_approved_member(user):
+        return 0
+    return visible_notifications(user).filter(read_at__isnull=True).count()
+
+
+def post_url(post: Post) -> str:
+    """The post on its page of the thread (`POSTS_PER_PAGE` a page, oldest first)."""
+    position = Post.objects.filter(thread_id=post.thread_id, created_at__lt=post.created_at).count()
+    page = position // POSTS_PER_PAGE + 1
+    return f"{reverse('forums:thread', args=[post.thread_id])}?page={page}#post-{post.pk}"
