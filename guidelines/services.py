@@ -8,6 +8,7 @@ does, for commands, demo data and tests.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 
 from django.conf import settings
@@ -88,10 +89,32 @@ def _act(page: GuidelinePage, user: User, action: str, comment: str) -> TaskStat
     return task_state
 
 
+# When the step being approved was approved, for `record_endorsement`, which Wagtail's
+# workflow_approved signal calls while `approve_step` is acting (a signal passes no time).
+_approving_at: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
+    "guidelines_approving_at", default=None
+)
+
+
 @transaction.atomic
-def approve_step(page: GuidelinePage, user: User, comment: str = "") -> TaskState:
-    """Approve the current step, as its reviewer would in the admin."""
-    return _act(page, user, "approve", comment)
+def approve_step(
+    page: GuidelinePage,
+    user: User,
+    comment: str = "",
+    *,
+    now: datetime.datetime | None = None,
+) -> TaskState:
+    """Approve the current step, as its reviewer would in the admin.
+
+    `now` (default: the clock) is when it was approved: if this approval finishes the
+    workflow, the endorsement and its record of this approval are dated then. Wagtail
+    stamps its own rows (task state, revision, log entries) with the clock.
+    """
+    token = _approving_at.set(now)
+    try:
+        return _act(page, user, "approve", comment)
+    finally:
+        _approving_at.reset(token)
 
 
 @transaction.atomic
@@ -150,8 +173,14 @@ def check_endorsement(workflow_state: WorkflowState, revision: Revision) -> list
 
 
 @transaction.atomic
-def record_endorsement(workflow_state: WorkflowState) -> EndorsedVersion | None:
-    """Record the version the workflow has just published. Idempotent per workflow run."""
+def record_endorsement(
+    workflow_state: WorkflowState, *, now: datetime.datetime | None = None
+) -> EndorsedVersion | None:
+    """Record the version the workflow has just published. Idempotent per workflow run.
+
+    Endorsed at `now`, else at the time given to `approve_step`, else the clock; the
+    approval that finished the workflow is dated the same, earlier ones as Wagtail
+    recorded them."""
     page = workflow_state.content_object
     if page is None:
         return None
@@ -173,10 +202,12 @@ def record_endorsement(workflow_state: WorkflowState) -> EndorsedVersion | None:
         if endorsing
         else roles.EXECUTIVE_COMMITTEE
     )
+    given = now or _approving_at.get()
+    now = given or timezone.now()
     version = EndorsedVersion.objects.create(
         guideline=page,
         number=last + 1,
-        endorsed_at=timezone.now(),
+        endorsed_at=now,
         endorsing_body=endorsing_body,
         revision=revision,
         title=endorsed.title,
@@ -191,7 +222,11 @@ def record_endorsement(workflow_state: WorkflowState) -> EndorsedVersion | None:
             step=state.task.name,
             approved_by=state.finished_by,
             approver_name=(state.finished_by.get_full_name() if state.finished_by else ""),
-            approved_at=state.finished_at or timezone.now(),
+            approved_at=(
+                now
+                if given is not None and state.pk == workflow_state.current_task_state_id
+                else state.finished_at or now
+            ),
             comment=state.comment,
         )
         for state in approvals
@@ -273,8 +308,15 @@ def _absolute(path: str) -> str:
 
 
 @transaction.atomic
-def acknowledge(user: User, guideline: GuidelinePage, version_number: int) -> Acknowledgement:
-    """Record that `user` has read `version_number`, which must be the current version."""
+def acknowledge(
+    user: User,
+    guideline: GuidelinePage,
+    version_number: int,
+    *,
+    now: datetime.datetime | None = None,
+) -> Acknowledgement:
+    """Record that `user` has read `version_number`, which must be the current version,
+    at `now` (default: the clock). Acknowledging again changes nothing."""
     if not permissions.can_acknowledge(user):
         raise GuidelineError(_("Only approved members can acknowledge guidelines."))
     if not guideline.live:
@@ -286,7 +328,9 @@ def acknowledge(user: User, guideline: GuidelinePage, version_number: int) -> Ac
             % {"number": version_number}
         )
     acknowledgement, _created = Acknowledgement.objects.get_or_create(
-        version=current, user=user, defaults={"guideline": guideline}
+        version=current,
+        user=user,
+        defaults={"guideline": guideline, "acknowledged_at": now or timezone.now()},
     )
     return acknowledgement
 
