@@ -13,7 +13,7 @@ from schedule.models import Event, Occurrence
 
 from core.pii import find_identifiers
 from demo.loaders import events as demo_network
-from events import services
+from events import queries, services
 from events.models import (
     Attendance,
     AttendanceChange,
@@ -205,7 +205,7 @@ def test_echo_sessions_stay_at_1230_london_time_past_and_future_across_dst(loade
         assert programme.series.details.cpd_hours == 1.5
         assert programme.hub_team.filter(email="facilitator@demo.example").exists()
         assert programme.hub_team.count() == 2
-        sessions = list(services.programme_sessions(programme))
+        sessions = list(queries.programme_sessions(programme))
         assert len(sessions) == 12
         local_starts = [s.start.astimezone(LONDON) for s in sessions]
         assert {(s.hour, s.minute) for s in local_starts} == {(12, 30)}
@@ -239,16 +239,16 @@ def test_there_is_a_waiting_list(loaded_demo):
     occurrence = waiting.first().occurrence
     confirmed = Registration.objects.filter(occurrence=occurrence).confirmed().count()
     assert confirmed == occurrence.event.details.capacity
-    positions = sorted(services.waiting_position(r) for r in waiting)
+    positions = sorted(queries.waiting_position(r) for r in waiting)
     assert positions == [1, 2]
 
 
 def test_the_demo_nurse_attended_most_past_symptom_sessions(loaded_demo):
     nurse = User.objects.get(email="nurse@demo.example")
     programme = EchoProgramme.objects.get(slug="symptom-management-echo")
-    summary = services.cycle_summary(nurse, programme)
+    summary = queries.cycle_summary(nurse, programme)
 
-    assert services.attended_minutes(nurse) > 0
+    assert queries.attended_minutes(nurse) > 0
     assert summary.held >= 1
     assert summary.attended > summary.held / 2
     # Present, absent and excused all appear, and one record was corrected with a reason.
