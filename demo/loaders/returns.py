@@ -1,190 +1,78 @@
-"""Demo data returns for `load_demo_network` (run after the other apps' steps).
+"""Data returns for the demo network, from `demo/content/returns/` (run after the other
+apps' steps, so that the training return's suggested figures have records to come from).
 
-- "Hospice and community palliative provision return" 2025/26, accepted for three
-  organisations, and 2026/27 open: Harebell House submitted (with a confirmed jump in
-  hospice-at-home visits), Westmoor City submitted, Eastfell in draft, Upper
-  Garthdale not started.
-- "Community nursing training return 2026/27", open to the community children's
-  nursing teams, with training figures suggested from the platform's own records.
+- provision.yaml: the palliative provision return, 2025/26 accepted and closed, 2026/27
+  open with some returns submitted, one in draft and one not started.
+- training.yaml: the community nursing training return, sent and not yet answered.
 
-Everything goes through `returns.services`. Idempotent: templates are found by slug
-and version, and a return that already exists is left as it is.
+Everything goes through `returns.services`. Idempotent: templates are found by slug,
+and a return that already exists is left as it is.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
+from demo import content
 from members.models import Organisation, User
 from returns import services
-from returns.models import Field, FieldKind, Prefill, ReturnStatus, ReturnTemplate, Section
+from returns.models import Field, ReturnStatus, ReturnTemplate, Section
+from returns.services import Cell
 
-PROVISION = "palliative-provision"
-TRAINING = "community-nursing-training"
+_PROVISION = content.load("returns/provision")
+_TRAINING = content.load("returns/training")
 
-
-def _field(section, code, kind, label, definition, position, **extra):
-    return Field.objects.create(
-        section=section,
-        code=code,
-        kind=kind,
-        label=label,
-        definition=definition,
-        position=position,
-        **extra,
-    )
+PROVISION = _PROVISION["last_year"]["slug"]
+PROVISION_THIS_YEAR = _PROVISION["this_year"]["slug"]
+TRAINING = _TRAINING["slug"]
 
 
-def _provision_template(name: str, previous: ReturnTemplate | None) -> ReturnTemplate:
-    template = ReturnTemplate.objects.create(
-        name=name,
-        slug=PROVISION if previous is None else f"{PROVISION}-2026",
-        previous=previous,
-        introduction=(
-            "The same questions for every organisation, with the definitions the network "
-            "agreed, so that provision can be compared across the region."
-        ),
+def _coordinator() -> User:
+    return User.objects.get(email="coordinator@demo.example")
+
+
+def _fields(
+    section: Section, specs: list[dict[str, Any]], by: User, group: Field | None = None
+) -> None:
+    for position, spec in enumerate(specs, start=1):
+        values = {name: value for name, value in spec.items() if name != "columns"}
+        field = services.save_definition(
+            Field(section=section, group=group, position=position, **values), by=by
+        )
+        _fields(section, spec.get("columns", []), by, group=field)
+
+
+def _template(
+    name: str,
+    slug: str,
+    introduction: str,
+    sections: list[dict[str, Any]],
+    by: User,
+    previous: ReturnTemplate | None = None,
+) -> ReturnTemplate:
+    """A draft template with its sections and fields, made as a coordinator would."""
+    template = services.save_definition(
+        ReturnTemplate(name=name, slug=slug, previous=previous, introduction=introduction), by=by
     )
-    beds = Section.objects.create(template=template, title="Beds and short breaks", position=1)
-    _field(
-        beds,
-        "inpatient_beds",
-        FieldKind.INTEGER,
-        "Children's inpatient beds",
-        "Beds staffed for children and young people on 31 March, including short-break "
-        "beds; not family rooms.",
-        1,
-        min_value=0,
-        max_value=200,
-        unit="beds",
-    )
-    _field(
-        beds,
-        "short_break_nights",
-        FieldKind.INTEGER,
-        "Short-break nights provided",
-        "Nights a child stayed for a planned short break in the year (1 April to 31 March).",
-        2,
-        min_value=0,
-        unit="nights",
-    )
-    care = Section.objects.create(template=template, title="Care at home", position=2)
-    _field(
-        care,
-        "offers_24_7",
-        FieldKind.YES_NO,
-        "Offers 24/7 end-of-life care at home",
-        "A nurse can visit a dying child at home at any hour, every day of the year.",
-        1,
-    )
-    _field(
-        care,
-        "night_visits",
-        FieldKind.INTEGER,
-        "Night visits in the year",
-        "Home visits that started between 22:00 and 07:00.",
-        2,
-        min_value=0,
-        shown_if_code="offers_24_7",
-        shown_if_value="yes",
-        unit="visits",
-    )
-    _field(
-        care,
-        "home_visits",
-        FieldKind.INTEGER,
-        "Hospice-at-home visits",
-        "Visits by the organisation's staff to a child at home for palliative care.",
-        3,
-        min_value=0,
-        unit="visits",
-    )
-    _field(
-        care,
-        "areas",
-        FieldKind.MULTIPLE_CHOICE,
-        "Localities covered",
-        "Localities where the organisation visits children at home.",
-        4,
-        choices=["Westmoor City", "Upper Garthdale", "Eastfell Coast", "Thornby Bridge"],
-    )
-    services_group = _field(
-        care,
-        "services",
-        FieldKind.GROUP,
-        "Services offered",
-        "One row for each service the organisation runs for children.",
-        5,
-        max_rows=30,
-    )
-    Field.objects.create(
-        section=care,
-        group=services_group,
-        code="service_name",
-        kind=FieldKind.SHORT_TEXT,
-        label="Service",
-        position=1,
-    )
-    Field.objects.create(
-        section=care,
-        group=services_group,
-        code="children_supported",
-        kind=FieldKind.INTEGER,
-        label="Children supported",
-        position=2,
-        min_value=0,
-    )
+    for position, section_spec in enumerate(sections, start=1):
+        section = services.save_definition(
+            Section(template=template, title=section_spec["title"], position=position), by=by
+        )
+        _fields(section, section_spec["fields"], by)
     return template
 
 
-PROVISION_ANSWERS = {
-    "harebell-house-childrens-hospice": (
-        {
-            "inpatient_beds": "8",
-            "short_break_nights": "1240",
-            "offers_24_7": "yes",
-            "night_visits": "96",
-            "home_visits": "410",
-            "areas": ["Westmoor City", "Upper Garthdale"],
-            "services": [("Short breaks", "64"), ("Hospice at home", "38")],
-        },
-        {"home_visits": "905"},  # this year: hospice at home extended to Upper Garthdale
-    ),
-    "westmoor-city-community-childrens-nursing-team": (
-        {
-            "inpatient_beds": "0",
-            "short_break_nights": "0",
-            "offers_24_7": "yes",
-            "night_visits": "140",
-            "home_visits": "1320",
-            "areas": ["Westmoor City"],
-            "services": [("Community nursing", "112")],
-        },
-        {"home_visits": "1410"},
-    ),
-    "eastfell-coast-community-childrens-nursing-team": (
-        {
-            "inpatient_beds": "0",
-            "short_break_nights": "0",
-            "offers_24_7": "no",
-            "home_visits": "610",
-            "areas": ["Eastfell Coast"],
-            "services": [("Community nursing", "58")],
-        },
-        {"home_visits": "640"},
-    ),
-}
-
-
-def _typed(answers: dict) -> dict:
-    typed = {}
+def _typed(answers: dict[str, Any]) -> dict[Cell, Any]:
+    """The form's cells: a plain answer is row 0; a group's rows give their columns' rows."""
+    typed: dict[Cell, Any] = {}
     for code, value in answers.items():
-        if code == "services":
-            for row, (name, children) in enumerate(value):
-                typed[("service_name", row)] = name
-                typed[("children_supported", row)] = children
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for row, columns in enumerate(value):
+                for column, cell in columns.items():
+                    typed[(column, row)] = cell
         else:
             typed[(code, 0)] = value
     return typed
@@ -205,13 +93,13 @@ def _fill(organisation_return, answers, *, submit=False, explanations=None):
     return saved
 
 
-def _coordinator() -> User:
-    return User.objects.get(email="coordinator@demo.example")
+def _due(days_ahead: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days_ahead)
 
 
 def _provision_summary() -> str:
     counts = {}
-    for status in ReturnTemplate.objects.get(slug=f"{PROVISION}-2026").returns.values_list(
+    for status in ReturnTemplate.objects.get(slug=PROVISION_THIS_YEAR).returns.values_list(
         "status", flat=True
     ):
         counts[status] = counts.get(status, 0) + 1
@@ -230,49 +118,43 @@ def provision_returns() -> str:
     if ReturnTemplate.objects.filter(slug__startswith=PROVISION).exists():
         return _provision_summary()
     coordinator = _coordinator()
-    organisations = {
-        o.slug: o
-        for o in Organisation.objects.filter(
-            slug__in=[
-                *PROVISION_ANSWERS,
-                "upper-garthdale-community-childrens-nursing-team",
-            ]
-        )
-    }
-    last_year = _provision_template("Palliative provision return 2025/26", None)
-    previous = services.open_template(
-        last_year,
-        [organisations[slug] for slug in PROVISION_ANSWERS],
-        datetime.date(2026, 5, 31),
-        by=coordinator,
+    introduction, sections = _PROVISION["introduction"], _PROVISION["sections"]
+    last, this = _PROVISION["last_year"], _PROVISION["this_year"]
+    organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=last["answers"])}
+
+    last_year = _template(last["name"], last["slug"], introduction, sections, coordinator)
+    sent = services.open_template(
+        last_year, [organisations[slug] for slug in last["answers"]], last["due"], by=coordinator
     )
-    for organisation_return in previous:
-        answers, _this_year = PROVISION_ANSWERS[organisation_return.organisation.slug]
-        _fill(organisation_return, answers, submit=True)
+    for organisation_return in sent:
+        _fill(
+            organisation_return, last["answers"][organisation_return.organisation.slug], submit=True
+        )
         services.accept(organisation_return, coordinator)
-    last_year.status = "closed"
-    last_year.save(update_fields=["status"])
-    this_year = _provision_template("Palliative provision return 2026/27", last_year)
-    due = timezone.localdate() + datetime.timedelta(days=5)
+    services.close_template(last_year, by=coordinator)
+
+    this_year = _template(
+        this["name"], this["slug"], introduction, sections, coordinator, previous=last_year
+    )
+    # Sent in the directory's order (by name), as a coordinator choosing them would.
+    asked = Organisation.objects.filter(slug__in=this["returns"]).order_by("name")
     current = {
         r.organisation.slug: r
-        for r in services.open_template(this_year, organisations.values(), due, by=coordinator)
+        for r in services.open_template(
+            this_year, asked, _due(this["due_days_ahead"]), by=coordinator
+        )
     }
-    for slug, (answers, changes) in PROVISION_ANSWERS.items():
-        merged = {**answers, **changes}
-        if slug == "harebell-house-childrens-hospice":
+    for slug, answer in this["returns"].items():
+        answers = {**last["answers"].get(slug, {}), **answer.get("changes", {})}
+        for code in answer.get("unanswered", []):
+            del answers[code]
+        if answers:
             _fill(
                 current[slug],
-                merged,
-                submit=True,
-                explanations={
-                    "home_visits": "Hospice at home extended to Upper Garthdale in September.",
-                },
+                answers,
+                submit=answer.get("submit", False),
+                explanations=answer.get("explanations"),
             )
-        elif slug == "westmoor-city-community-childrens-nursing-team":
-            _fill(current[slug], merged, submit=True)
-        else:
-            _fill(current[slug], {k: v for k, v in merged.items() if k != "services"})
     return _provision_summary()
 
 
@@ -284,53 +166,16 @@ def _training_summary() -> str:
 def training_return() -> str:
     if ReturnTemplate.objects.filter(slug=TRAINING).exists():
         return _training_summary()
-    template = ReturnTemplate.objects.create(
-        name="Community nursing training return 2026/27",
-        slug=TRAINING,
-        introduction="Training in children's palliative care across the nursing teams.",
+    coordinator = _coordinator()
+    spec = _TRAINING
+    template = _template(
+        spec["name"], spec["slug"], spec["introduction"], spec["sections"], coordinator
     )
-    section = Section.objects.create(template=template, title="Training", position=1)
-    _field(
-        section,
-        "staff_in_post",
-        FieldKind.INTEGER,
-        "Staff in post",
-        "Registered nurses and support workers employed on 31 March (headcount).",
-        1,
-        min_value=0,
-    )
-    _field(
-        section,
-        "tracks_completed",
-        FieldKind.INTEGER,
-        "Staff who completed a learning track",
-        "Staff with a Network Commons track certificate in the year.",
-        2,
-        min_value=0,
-        prefill=Prefill.TRACKS_COMPLETED,
-    )
-    _field(
-        section,
-        "echo_attendances",
-        FieldKind.INTEGER,
-        "ECHO session attendances",
-        "Attendances by the team's staff at network ECHO sessions in the year.",
-        3,
-        min_value=0,
-        prefill=Prefill.ECHO_ATTENDANCES,
-    )
-    _field(
-        section,
-        "trained_share",
-        FieldKind.PERCENTAGE,
-        "Staff trained in symptom management",
-        "Share of staff in post with symptom management training in the last three years.",
-        4,
-        required=False,
-    )
-    teams = Organisation.objects.filter(kind="community_nursing").order_by("name")
     services.open_template(
-        template, teams, timezone.localdate() + datetime.timedelta(days=45), by=_coordinator()
+        template,
+        services.organisations_to_ask(kinds=spec["send_to_kinds"]),
+        _due(spec["due_days_ahead"]),
+        by=coordinator,
     )
     return _training_summary()
 
@@ -340,8 +185,8 @@ DEMO_STEPS = [provision_returns, training_return]
 
 def statuses() -> dict[str, str]:
     """(for tests) each 2026/27 provision return's status, by organisation slug."""
-    template = ReturnTemplate.objects.get(slug=f"{PROVISION}-2026")
+    template = ReturnTemplate.objects.get(slug=PROVISION_THIS_YEAR)
     return {r.organisation.slug: r.status for r in template.returns.select_related("organisation")}
 
 
-__all__ = ["DEMO_STEPS", "ReturnStatus", "statuses"]
+__all__ = ["DEMO_STEPS", "PROVISION", "TRAINING", "ReturnStatus", "statuses"]

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from wagtail.models import Page, Revision
 
 from cop_site.models import HomePage, NewsPage
+from demo.loaders import network
 from members import roles
 from members.models import (
     ApprovalStatus,
@@ -285,6 +286,23 @@ def test_pages_are_published_in_the_menu_and_render(loaded_demo, client, setting
         response = client.get(url)
         assert response.status_code == 200, url
         assert text in response.content.decode(), url
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("staff_group", "clinicl"), ("profession", "surgeon"), ("roles", ("Coordinator",))],
+)
+def test_a_misspelt_choice_in_the_members_file_is_refused(field, value):
+    spec = {
+        "email": "someone@demo.example",
+        "full_name": "Someone",
+        "staff_group": "clinical",
+        "profession": "nurse",
+        "job_title": "Nurse",
+    }
+
+    with pytest.raises(ValueError, match=str(value[0] if field == "roles" else value)):
+        network.DemoMember(**{**spec, field: value})
 
 
 def test_refuses_to_run_under_production_settings(settings):
