@@ -1,7 +1,7 @@
 """StreamField values for demo pages, from the NHS.UK blocks of `core.blocks.BodyBlock`.
 
-Used by the apps' `demo_network.py` modules to write realistic guideline and module
-content as data.
+`demo.content.body()` builds them from the one-key block mappings in the YAML files
+under `demo/content/`.
 """
 
 from __future__ import annotations
