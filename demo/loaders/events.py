@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -648,65 +648,60 @@ def load_attendance() -> str:
 # --- Cases -------------------------------------------------------------------------------------
 
 
-def _backdate_review(case: Case, occurrence: Occurrence) -> None:
-    """Move the review and recommendations to when they would have happened."""
-    Case.objects.filter(pk=case.pk).update(
-        submitted_at=occurrence.start - HISTORY["submitted_before_start"],
-        reviewed_at=occurrence.start - HISTORY["reviewed_before_start"],
-        recommendations_sent_at=(
-            occurrence.end + HISTORY["sent_after_end"]
-            if case.status == CaseStatus.PRESENTED
-            else None
-        ),
-    )
+@dataclass(frozen=True)
+class _Moments:
+    """When each step of a case happens; None is the present."""
+
+    submitted: datetime.datetime | None = None
+    reviewed: datetime.datetime | None = None
+    sent: datetime.datetime | None = None
+    recommendations: Mapping[str, datetime.datetime] = field(default_factory=dict)
+
+
+def _moments(spec: DemoCase, occurrence: Occurrence) -> _Moments:
+    """For a past session, each step as it would have happened (`history` in cases.yaml,
+    from the session's start and end); for an upcoming one, the present."""
+    if spec.session != PAST:
+        return _Moments()
     first = occurrence.end - HISTORY["first_recommendation_before_end"]
-    for number, recommendation in enumerate(case.recommendations.order_by("pk")):
-        Recommendation.objects.filter(pk=recommendation.pk).update(
-            created_at=first + number * HISTORY["between_recommendations"]
-        )
+    return _Moments(
+        submitted=occurrence.start - HISTORY["submitted_before_start"],
+        reviewed=occurrence.start - HISTORY["reviewed_before_start"],
+        sent=occurrence.end + HISTORY["sent_after_end"],
+        recommendations={
+            body: first + number * HISTORY["between_recommendations"]
+            for number, body in enumerate(spec.recommendations)
+        },
+    )
 
 
 def _load_case(spec: DemoCase, reviewer: User, now: datetime.datetime) -> Case | None:
     occurrence = _case_occurrence(spec, now)
     if occurrence is None:
         return None  # no session held yet, or none left this cycle
-    presenter = user(spec.presenter)
-    series = occurrence.event
-    case = _find_case(spec, series)
-    history = spec.session == PAST
-    if case is None and history:
-        # History cannot be made through services that guard the present: submit_case
-        # refuses sessions that have started, so the case is written as it stood when it
-        # was submitted (after the same identifier check), then reviewed, given its
-        # recommendations and sent through the services like any other.
-        services.check_case_text(spec.data)
-        case = Case.objects.create(
-            occurrence=occurrence,
-            presenter=presenter,
-            title=spec.data.title,
-            age_band=spec.data.age_band,
-            condition_group=spec.data.condition_group,
-            summary=spec.data.summary,
-            question=spec.data.question,
-            status=CaseStatus.SUBMITTED,
-        )
-    elif case is None:
-        case = services.submit_case(presenter, occurrence, spec.data)
+    case = _find_case(spec, occurrence.event)
+    # A case for a session that has passed goes through the same services, each step
+    # dated when it would have happened: submitted a fortnight before, and so on.
+    when = _moments(spec, occurrence)
+    if case is None:
+        case = services.submit_case(user(spec.presenter), occurrence, spec.data, now=when.submitted)
     if case.status == CaseStatus.SUBMITTED and spec.outcome != CaseStatus.SUBMITTED:
         decision = (
             ReviewDecision.REQUEST_CHANGES
             if spec.outcome == CaseStatus.CHANGES_REQUESTED
             else ReviewDecision.ACCEPT
         )
-        case = services.review_case(case, by=reviewer, decision=decision, note=spec.review_note)
+        case = services.review_case(
+            case, by=reviewer, decision=decision, note=spec.review_note, now=when.reviewed
+        )
     if case.status == CaseStatus.ACCEPTED and spec.outcome == CaseStatus.PRESENTED:
         written = set(case.recommendations.values_list("body", flat=True))
         for body in spec.recommendations:
             if body not in written:
-                services.add_recommendation(case, by=reviewer, body=body)
-        case = services.send_recommendations(case, by=reviewer)
-        if history:
-            _backdate_review(case, occurrence)
+                services.add_recommendation(
+                    case, by=reviewer, body=body, now=when.recommendations.get(body)
+                )
+        case = services.send_recommendations(case, by=reviewer, now=when.sent)
     return case
 
 

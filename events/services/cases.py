@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -39,11 +40,21 @@ def check_case_text(data: CaseData) -> None:
 
 
 @transaction.atomic
-def submit_case(member: User, occurrence: Occurrence, data: CaseData) -> Case:
-    """Submit a de-identified case for an ECHO session; reviewers are told."""
+def submit_case(
+    member: User,
+    occurrence: Occurrence,
+    data: CaseData,
+    *,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Submit a de-identified case for an ECHO session; reviewers are told.
+
+    `now` is the moment of submitting (the present by default): the session must not have
+    started by then, and the case is dated then."""
+    now = now or timezone.now()
     if not permissions.can_submit_case(member, occurrence):
         raise PermissionDenied
-    if not occurrence_is_open(occurrence) or occurrence.start <= timezone.now():
+    if not occurrence_is_open(occurrence, now) or occurrence.start <= now:
         raise CaseError(_("Cases can only be submitted for sessions that have not started."))
     check_case_text(data)
     case = Case.objects.create(
@@ -54,6 +65,7 @@ def submit_case(member: User, occurrence: Occurrence, data: CaseData) -> Case:
         condition_group=data.condition_group,
         summary=data.summary.strip(),
         question=data.question.strip(),
+        submitted_at=now,
     )
     reviewers = permissions.case_reviewers(occurrence)
     if reviewers:
@@ -92,8 +104,17 @@ class ReviewDecision:
 
 
 @transaction.atomic
-def review_case(case: Case, *, by: User, decision: str, note: str = "") -> Case:
-    """Accept (onto the end of the agenda), ask for changes or decline; the presenter is told."""
+def review_case(
+    case: Case,
+    *,
+    by: User,
+    decision: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Accept (onto the end of the agenda), ask for changes or decline; the presenter is told.
+
+    The review is dated `now` (the present by default)."""
     case = Case.objects.select_for_update().select_related("occurrence").get(pk=case.pk)
     if not permissions.can_review_case(by, case):
         raise PermissionDenied
@@ -116,7 +137,7 @@ def review_case(case: Case, *, by: User, decision: str, note: str = "") -> Case:
         case.status = CaseStatus.DECLINED
     case.review_note = note
     case.reviewed_by = by
-    case.reviewed_at = timezone.now()
+    case.reviewed_at = now or timezone.now()
     case.save()
     send_templated_email_on_commit(
         [case.presenter.email],
@@ -150,8 +171,11 @@ def move_case_on_agenda(case: Case, *, by: User, offset: int) -> None:
 
 
 @transaction.atomic
-def add_recommendation(case: Case, *, by: User, body: str) -> Recommendation:
-    """A facilitator records what the panel recommends for the case."""
+def add_recommendation(
+    case: Case, *, by: User, body: str, now: datetime.datetime | None = None
+) -> Recommendation:
+    """A facilitator records what the panel recommends for the case, dated `now` (the present
+    by default)."""
     case = Case.objects.select_for_update().select_related("occurrence").get(pk=case.pk)
     if not permissions.can_review_case(by, case):
         raise PermissionDenied
@@ -163,12 +187,16 @@ def add_recommendation(case: Case, *, by: User, body: str) -> Recommendation:
     if case.status not in {CaseStatus.ACCEPTED, CaseStatus.PRESENTED}:
         raise CaseError(_("Recommendations can only be added to accepted cases."))
     refuse_identifiers({"body": body})
-    return Recommendation.objects.create(case=case, author=by, body=body)
+    return Recommendation.objects.create(
+        case=case, author=by, body=body, created_at=now or timezone.now()
+    )
 
 
 @transaction.atomic
-def send_recommendations(case: Case, *, by: User) -> Case:
-    """Mark the case presented and e-mail the presenter the panel's recommendations."""
+def send_recommendations(case: Case, *, by: User, now: datetime.datetime | None = None) -> Case:
+    """Mark the case presented and e-mail the presenter the panel's recommendations.
+
+    They are dated as sent `now` (the present by default)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not permissions.can_review_case(by, case):
         raise PermissionDenied
@@ -176,7 +204,7 @@ def send_recommendations(case: Case, *, by: User) -> Case:
     if not recommendations:
         raise CaseError(_("Add at least one recommendation before sending them."))
     case.status = CaseStatus.PRESENTED
-    case.recommendations_sent_at = timezone.now()
+    case.recommendations_sent_at = now or timezone.now()
     case.save(update_fields=["status", "recommendations_sent_at", "updated_at"])
     send_templated_email_on_commit(
         [case.presenter.email],
