@@ -14,7 +14,7 @@ from members import permissions
 MAIN_NAVIGATION = [
     (_("Sessions"), "events:calendar"),
     (_("Learning"), "learning.services.learning_index_url"),
-    (_("Guidelines"), "guidelines.services.guideline_index_url"),
+    (_("Guidelines"), "guidelines.queries.guideline_index_url"),
     (_("Forums"), "forums:index"),
     (_("Search"), "search:search"),
 ]

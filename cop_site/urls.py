@@ -23,6 +23,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("events/", include("events.urls")),
     path("certificates/", include("learning.urls")),
+    path("guidelines/", include("guidelines.urls")),
     path("forums/", include("forums.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("search/", include("search.urls")),

@@ -19,7 +19,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
@@ -86,8 +85,11 @@ class AttachmentBlock(blocks.StructBlock):
         icon = "doc-full"
 
 
-class GuidelineIndexPage(RoutablePageMixin, Page):
-    """The list of endorsed guidelines; the endorsement workflow is assigned here."""
+class GuidelineIndexPage(Page):
+    """The list of endorsed guidelines; the endorsement workflow is assigned here.
+
+    The reports and forms under it are ordinary views (`urls.py`, `views.py`).
+    """
 
     intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True, verbose_name=_("introduction"))
 
@@ -109,42 +111,10 @@ class GuidelineIndexPage(RoutablePageMixin, Page):
         context.update(views.index_context(request, self))
         return context
 
-    @path("")
-    def index(self, request: HttpRequest):
-        return self.render(request)
 
-    @path("uptake/")
-    def uptake_overview(self, request: HttpRequest):
-        from . import views
+class GuidelinePage(Page):
+    """A guideline. Acknowledging, adoption and uptake are views under it (`urls.py`)."""
 
-        return views.uptake_overview(request, self)
-
-    @path("uptake/csv/")
-    def uptake_overview_csv(self, request: HttpRequest):
-        from . import views
-
-        return views.uptake_overview_csv(request, self)
-
-    @path("review-due/")
-    def review_due(self, request: HttpRequest):
-        from . import views
-
-        return views.review_due(request, self)
-
-    @path("review-due/csv/")
-    def review_due_csv(self, request: HttpRequest):
-        from . import views
-
-        return views.review_due_csv(request, self)
-
-    @path("organisations/<slug:slug>/")
-    def organisation_adoption(self, request: HttpRequest, slug: str):
-        from . import views
-
-        return views.organisation_adoption(request, self, slug)
-
-
-class GuidelinePage(RoutablePageMixin, Page):
     summary = models.CharField(
         _("summary"), max_length=300, help_text=_("One or two sentences shown in the list.")
     )
@@ -289,34 +259,6 @@ class GuidelinePage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(views.guideline_context(request, self))
         return context
-
-    @path("")
-    def guideline(self, request: HttpRequest):
-        return self.render(request)
-
-    @path("acknowledge/")
-    def acknowledge(self, request: HttpRequest):
-        from . import views
-
-        return views.acknowledge(request, self)
-
-    @path("adoption/<slug:slug>/")
-    def adoption(self, request: HttpRequest, slug: str):
-        from . import views
-
-        return views.record_adoption(request, self, slug)
-
-    @path("uptake/")
-    def uptake(self, request: HttpRequest):
-        from . import views
-
-        return views.uptake(request, self)
-
-    @path("uptake/<slug:table>/csv/")
-    def uptake_csv(self, request: HttpRequest, table: str):
-        from . import views
-
-        return views.uptake_csv(request, self, table)
 
 
 class GuidelinePermissionTester(PagePermissionTester):

@@ -24,16 +24,14 @@ from core.emails import send_templated_email_on_commit
 from members import roles
 from members.models import Organisation, User
 
-from . import permissions
+from . import permissions, queries
 from .models import (
-    REVIEW_SOON_DAYS,
     Acknowledgement,
     Adoption,
     AdoptionChange,
     AdoptionStatus,
     EndorsedVersion,
     EndorsementApproval,
-    GuidelineIndexPage,
     GuidelinePage,
     ReviewReminder,
 )
@@ -402,17 +400,6 @@ def strip_direction_controls(text: str) -> str:
 # Review dates
 
 
-def guidelines_due_for_review(today: datetime.date | None = None):
-    """Live guidelines overdue or due within REVIEW_SOON_DAYS, soonest first."""
-    today = today or timezone.localdate()
-    return (
-        GuidelinePage.objects.live()
-        .filter(review_due__lte=today + datetime.timedelta(days=REVIEW_SOON_DAYS))
-        .select_related("guideline_owner")
-        .order_by("review_due", "title")
-    )
-
-
 def send_review_reminders(today: datetime.date | None = None) -> int:
     """E-mail each owner whose guideline is due within 90 days or overdue.
 
@@ -422,7 +409,7 @@ def send_review_reminders(today: datetime.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     sent = 0
-    for page in guidelines_due_for_review(today):
+    for page in queries.guidelines_due_for_review(today):
         owner = page.guideline_owner
         if owner is None or not owner.is_active or not owner.email:
             continue
@@ -447,13 +434,3 @@ def send_review_reminders(today: datetime.date | None = None) -> int:
             continue
         sent += 1
     return sent
-
-
-def guideline_index() -> GuidelineIndexPage | None:
-    return GuidelineIndexPage.objects.live().first()
-
-
-def guideline_index_url() -> str | None:
-    """The address of the list of guidelines, for the main navigation."""
-    index = GuidelineIndexPage.objects.live().first()
-    return index.url if index is not None else None

@@ -1,20 +1,25 @@
-"""Guideline pages' contexts and their sub-pages (routed by the Wagtail page models).
+"""Guideline pages' contexts and the views under them (their URLs are in `urls.py`).
 
-Every view that shows figures about organisations or members answers 404 to those
-who may not see it, the same as for a page that does not exist.
+The views under a page take the page, found from the URL by `guideline_route` or
+`index_route` as Wagtail would serve it (live, in this site, behind its view
+restrictions). Every view that shows figures about organisations or members answers
+404 to those who may not see it, the same as for a page that does not exist.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail import hooks
+from wagtail.models import Page, Site
 
 from core.charts import Marker, Series, line_chart
 from core.csvexport import csv_response
@@ -23,7 +28,7 @@ from members import permissions as member_permissions
 from members.decorators import member_required
 from members.models import Organisation
 
-from . import permissions, services
+from . import permissions, queries, services
 from . import uptake as figures
 from .forms import AcknowledgeForm, AdoptionForm, GuidelineFilterForm
 from .models import (
@@ -41,27 +46,56 @@ from .models import (
 SETTING_FIELDS = {code: field for code, field, _label in CARE_SETTINGS}
 AUDIENCE_FIELDS = {group: field for group, field, _label in AUDIENCES}
 
-
-def _live_guidelines(index: GuidelineIndexPage | None = None):
-    latest = EndorsedVersion.objects.filter(guideline=OuterRef("pk")).order_by("-number")
-    queryset = GuidelinePage.objects.live().public()
-    if index is not None:
-        queryset = queryset.child_of(index)
-    return queryset.annotate(
-        current_version_id=Subquery(latest.values("pk")[:1]),
-        current_number=Subquery(latest.values("number")[:1]),
-        current_endorsed_at=Subquery(latest.values("endorsed_at")[:1]),
-    )
+# Finding the page a view belongs to
 
 
-def _with_acknowledged(queryset, user):
-    if not member_permissions.is_approved_member(user):
-        return queryset
-    return queryset.annotate(
-        acknowledged=Exists(
-            Acknowledgement.objects.filter(user=user, version_id=OuterRef("current_version_id"))
-        )
-    )
+def _serve_as_page(request: HttpRequest, page: Page, view: Callable, **kwargs) -> HttpResponse:
+    """`view(request, page, **kwargs)` behind Wagtail's page-serving hooks, in the order its
+    `serve` view runs them: the page's allowed methods and OPTIONS answer, then its view
+    restrictions (a password form, or a login redirect), exactly as for the page itself."""
+    for hook in hooks.get_hooks("before_serve_page"):
+        result = hook(page, request, (), kwargs)
+        if isinstance(result, HttpResponse):
+            return result
+
+    def serve(page: Page, request: HttpRequest, args: tuple, kwargs: dict) -> HttpResponse:
+        return view(request, page, **kwargs)
+
+    for hook in reversed(hooks.get_hooks("on_serve_page")):
+        serve = hook(serve)
+    return serve(page, request, (), kwargs)
+
+
+def guideline_route(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view of the guideline whose slug is in the URL: 404 unless it is live in this
+    site; the other URL arguments are passed on."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, slug: str, **kwargs) -> HttpResponse:
+        site = Site.find_for_request(request)
+        page = queries.live_guideline(site, slug) if site is not None else None
+        if page is None:
+            raise Http404
+        return _serve_as_page(request, page, view, **kwargs)
+
+    return wrapped
+
+
+def index_route(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view of the list of guidelines: 404 unless it is live in this site."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, **kwargs) -> HttpResponse:
+        site = Site.find_for_request(request)
+        index = queries.guideline_index(site) if site is not None else None
+        if index is None:
+            raise Http404
+        return _serve_as_page(request, index, view, **kwargs)
+
+    return wrapped
+
+
+# The pages themselves
 
 
 def _is_recent(moment: datetime.datetime | None, today: datetime.date) -> bool:
@@ -70,7 +104,7 @@ def _is_recent(moment: datetime.datetime | None, today: datetime.date) -> bool:
 
 def index_context(request: HttpRequest, index: GuidelineIndexPage) -> dict:
     form = GuidelineFilterForm(request.GET or None)
-    guidelines = _with_acknowledged(_live_guidelines(index), request.user)
+    guidelines = queries.with_acknowledged(queries.live_guidelines(index), request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data["category"]:
@@ -195,8 +229,10 @@ def _led_organisation(request: HttpRequest, slug: str) -> Organisation:
 
 
 @member_required
-def record_adoption(request: HttpRequest, page: GuidelinePage, slug: str) -> HttpResponse:
-    organisation = _led_organisation(request, slug)
+def record_adoption(
+    request: HttpRequest, page: GuidelinePage, organisation_slug: str
+) -> HttpResponse:
+    organisation = _led_organisation(request, organisation_slug)
     adoption = Adoption.objects.filter(guideline=page, organisation=organisation).first()
     initial = (
         {"status": adoption.status, "reason": adoption.reason}
@@ -396,7 +432,7 @@ def uptake_overview(request: HttpRequest, index: GuidelineIndexPage) -> HttpResp
     return render(
         request,
         "guidelines/uptake_overview.html",
-        {"page": index, "rows": figures.overview(_live_guidelines(index))},
+        {"page": index, "rows": figures.overview(queries.live_guidelines(index))},
     )
 
 
@@ -434,7 +470,7 @@ def uptake_overview_csv(request: HttpRequest, index: GuidelineIndexPage) -> Http
                 row.acknowledged.count,
                 row.acknowledged.percent,
             )
-            for row in figures.overview(_live_guidelines(index))
+            for row in figures.overview(queries.live_guidelines(index))
         ],
     )
 
@@ -453,7 +489,7 @@ def _review_rows():
             "days": (page.review_due - today).days,
             "days_overdue": (today - page.review_due).days,
         }
-        for page in services.guidelines_due_for_review(today)
+        for page in queries.guidelines_due_for_review(today)
     ]
 
 
@@ -493,8 +529,10 @@ def review_due_csv(request: HttpRequest, index: GuidelineIndexPage) -> HttpRespo
 
 
 @member_required
-def organisation_adoption(request: HttpRequest, index: GuidelineIndexPage, slug: str):
-    organisation = Organisation.objects.filter(slug=slug).first()
+def organisation_adoption(
+    request: HttpRequest, index: GuidelineIndexPage, organisation_slug: str
+) -> HttpResponse:
+    organisation = Organisation.objects.filter(slug=organisation_slug).first()
     if organisation is None or not permissions.can_view_organisation_adoption(
         request.user, organisation
     ):
@@ -503,7 +541,7 @@ def organisation_adoption(request: HttpRequest, index: GuidelineIndexPage, slug:
         adoption.guideline_id: adoption
         for adoption in Adoption.objects.filter(organisation=organisation)
     }
-    guidelines = list(_live_guidelines(index).order_by("title"))
+    guidelines = list(queries.live_guidelines(index).order_by("title"))
     return render(
         request,
         "guidelines/organisation_adoption.html",

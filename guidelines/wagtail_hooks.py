@@ -9,9 +9,8 @@ from wagtail import hooks
 from core.dashboard import DashboardPanel
 from members import permissions as member_permissions
 
-from . import permissions, services
+from . import permissions, queries
 from .models import AUDIENCES, Acknowledgement, Adoption
-from .views import _live_guidelines
 
 PANEL_LIMIT = 5
 
@@ -21,12 +20,12 @@ def guidelines_panel(request: HttpRequest) -> DashboardPanel | None:
     user = request.user
     if not member_permissions.is_approved_member(user):
         return None
-    index = services.guideline_index()
+    index = queries.guideline_index()
     if index is None:
         return None
     audience_field = {group: field for group, field, _label in AUDIENCES}.get(user.staff_group)
     unread_queryset = (
-        _live_guidelines(index)
+        queries.live_guidelines(index)
         .filter(current_version_id__isnull=False)
         .annotate(
             acknowledged=Exists(
@@ -41,7 +40,7 @@ def guidelines_panel(request: HttpRequest) -> DashboardPanel | None:
     led = list(user.led_organisations.order_by("name"))
     unrecorded = []
     if led:
-        guideline_count = _live_guidelines(index).count()
+        guideline_count = queries.live_guidelines(index).count()
         recorded = dict(
             Adoption.objects.filter(organisation__in=led, guideline__live=True)
             .values("organisation")
@@ -62,7 +61,7 @@ def guidelines_panel(request: HttpRequest) -> DashboardPanel | None:
             "unread_count": len(unread),
             "unrecorded": unrecorded,
             "review_count": (
-                services.guidelines_due_for_review().count()
+                queries.guidelines_due_for_review().count()
                 if permissions.can_view_review_report(user)
                 else 0
             ),

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 from django.utils import timezone
 
 from guidelines import services
@@ -136,7 +137,7 @@ def test_lead_records_adoption_and_sees_errors(browser_page, network):
     spoke = network["spoke"]
     sign_in(browser_page, network["lead"].email)
     axe = Axe()
-    adoption_url = f"{page.url}adoption/{spoke.slug}/"
+    adoption_url = reverse("guidelines:adoption", args=[page.slug, spoke.slug])
     browser_page.goto(adoption_url)
     browser_page.get_by_label("Not adopted").check()
     browser_page.get_by_role("button", name="Record the position").click()
@@ -150,7 +151,7 @@ def test_lead_records_adoption_and_sees_errors(browser_page, network):
     browser_page.get_by_role("button", name="Record the position").click()
     browser_page.get_by_text("Recorded").first.wait_for()
     assert Adoption.objects.get(guideline=page).status == "adopted_with_changes"
-    paths = [adoption_url, f"{network['index'].url}organisations/{spoke.slug}/", "/"]
+    paths = [adoption_url, reverse("guidelines:organisation_adoption", args=[spoke.slug]), "/"]
     problems = [p for path in paths for p in check_page(browser_page, path, axe)]
     assert problems == []
 
@@ -158,18 +159,18 @@ def test_lead_records_adoption_and_sees_errors(browser_page, network):
 def test_coordinator_reports(browser_page, network):
     sign_in(browser_page, network["coordinator"].email)
     axe = Axe()
-    index = network["index"].url
+    uptake = reverse("guidelines:uptake", args=[network["pages"][1].slug])
     paths = [
-        index,
-        index + "uptake/",
-        index + "review-due/",
-        network["pages"][1].url + "uptake/",
+        network["index"].url,
+        reverse("guidelines:uptake_overview"),
+        reverse("guidelines:review_due"),
+        uptake,
         network["pages"][1].url,
         "/",
     ]
     problems = [p for path in paths for p in check_page(browser_page, path, axe)]
     assert problems == []
-    browser_page.goto(network["pages"][1].url + "uptake/")
+    browser_page.goto(uptake)
     chart = browser_page.locator("svg.nc-chart__svg")
     assert chart.count() == 1
     title_id = chart.get_attribute("aria-labelledby").split()[0]

@@ -25,19 +25,25 @@ from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+# (URL name, arguments after the guideline's slug)
 GUIDELINE_REPORTS = [
-    "uptake/",
-    "uptake/organisations/csv/",
-    "uptake/staff-groups/csv/",
-    "uptake/adoption/csv/",
-    "uptake/timeline/csv/",
+    ("guidelines:uptake", ()),
+    ("guidelines:uptake_csv", ("organisations",)),
+    ("guidelines:uptake_csv", ("staff-groups",)),
+    ("guidelines:uptake_csv", ("adoption",)),
+    ("guidelines:uptake_csv", ("timeline",)),
 ]
-INDEX_REPORTS = ["uptake/", "uptake/csv/", "review-due/", "review-due/csv/"]
+INDEX_REPORTS = [
+    "guidelines:uptake_overview",
+    "guidelines:uptake_overview_csv",
+    "guidelines:review_due",
+    "guidelines:review_due_csv",
+]
 
 
-def report_urls(guideline, index) -> list[str]:
-    return [guideline.url + path for path in GUIDELINE_REPORTS] + [
-        index.url + path for path in INDEX_REPORTS
+def report_urls(guideline) -> list[str]:
+    return [reverse(name, args=[guideline.slug, *args]) for name, args in GUIDELINE_REPORTS] + [
+        reverse(name) for name in INDEX_REPORTS
     ]
 
 
@@ -58,9 +64,9 @@ def download(user, view, page, *args) -> list[list[str]]:
 @pytest.mark.parametrize(
     "role", [roles.COORDINATORS, roles.EXECUTIVE_COMMITTEE], ids=["coordinator", "executive"]
 )
-def test_coordinators_and_executives_see_every_report(client, guideline, index, role):
+def test_coordinators_and_executives_see_every_report(client, guideline, role):
     client.force_login(UserFactory(roles=[role]))
-    for url in report_urls(guideline, index):
+    for url in report_urls(guideline):
         response = client.get(url)
         assert response.status_code == 200, url
         if url.endswith("/csv/"):
@@ -91,7 +97,7 @@ def _lead():
 def test_other_members_get_404_as_for_a_missing_page(client, guideline, index, make_user):
     user = make_user()
     client.force_login(user)
-    for url in report_urls(guideline, index):
+    for url in report_urls(guideline):
         assert client.get(url).status_code == 404, url
     assert client.get(guideline.url + "no-such-page/").status_code == 404
     # The CSV views themselves refuse, however they are reached.
@@ -107,15 +113,19 @@ def test_other_members_get_404_as_for_a_missing_page(client, guideline, index, m
             view(request, page, *args)
 
 
-def test_visitors_are_sent_to_log_in(client, guideline, index):
-    for url in report_urls(guideline, index):
+def test_visitors_are_sent_to_log_in(client, guideline):
+    for url in report_urls(guideline):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == f"{reverse('members:login')}?next={quote(url)}"
 
 
-def test_download_links_on_the_reports_work(coordinator_client, guideline, index):
-    pages = [guideline.url + "uptake/", index.url + "uptake/", index.url + "review-due/"]
+def test_download_links_on_the_reports_work(coordinator_client, guideline):
+    pages = [
+        reverse("guidelines:uptake", args=[guideline.slug]),
+        reverse("guidelines:uptake_overview"),
+        reverse("guidelines:review_due"),
+    ]
     links = [
         link
         for url in pages
@@ -128,11 +138,11 @@ def test_download_links_on_the_reports_work(coordinator_client, guideline, index
         assert response["Content-Type"] == "text/csv; charset=utf-8"
 
 
-def test_coordinators_who_are_not_approved_are_refused(client, guideline, index):
+def test_coordinators_who_are_not_approved_are_refused(client, guideline):
     client.force_login(
         UserFactory(roles=[roles.COORDINATORS], approval_status=ApprovalStatus.PENDING)
     )
-    for url in report_urls(guideline, index):
+    for url in report_urls(guideline):
         assert client.get(url).status_code in (403, 404), url
 
 
@@ -140,7 +150,8 @@ def test_coordinators_who_are_not_approved_are_refused(client, guideline, index)
     "table", ["secrets", "users", "organisation", "timeline2", "ADOPTION", "staff_groups"]
 )
 def test_unknown_csv_table_is_404(coordinator, coordinator_client, guideline, table):
-    assert coordinator_client.get(f"{guideline.url}uptake/{table}/csv/").status_code == 404
+    url = reverse("guidelines:uptake_csv", args=[guideline.slug, table])
+    assert coordinator_client.get(url).status_code == 404
     request = RequestFactory().get("/")
     request.user = coordinator
     with pytest.raises(Http404):
@@ -151,10 +162,9 @@ def test_unknown_csv_table_is_404(coordinator, coordinator_client, guideline, ta
 
 def test_reports_of_a_draft_are_not_found(coordinator_client, draft):
     page = GuidelinePage.objects.get(pk=draft.pk)
-    assert coordinator_client.get(f"/guidelines/{page.slug}/uptake/").status_code == 404
-    assert (
-        coordinator_client.get(f"/guidelines/{page.slug}/uptake/timeline/csv/").status_code == 404
-    )
+    for name, args in GUIDELINE_REPORTS:
+        url = reverse(name, args=[page.slug, *args])
+        assert coordinator_client.get(url).status_code == 404, url
 
 
 # What the CSVs hold

@@ -5,10 +5,13 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from wagtail.models import Page, PageViewRestriction, Site
 
 from cop_site.models import HomePage, NewsIndexPage, StandardPage
 from guidelines import services, uptake
@@ -43,17 +46,104 @@ def test_the_index_lives_only_under_the_home_page(wagtail_assert, index):
     assert index.get_workflow().name == services.WORKFLOW_NAME
 
 
-def test_pages_render_and_route(wagtail_assert, guideline, index, coordinator, nurse):
+def test_pages_render(wagtail_assert, guideline, index, nurse):
     wagtail_assert.assertPageIsRenderable(index)
     wagtail_assert.assertPageIsRenderable(guideline)
     wagtail_assert.assertPageIsRenderable(guideline, user=nurse)
-    for route in ("uptake/", "uptake/timeline/csv/"):
-        wagtail_assert.assertPageIsRenderable(guideline, route, user=coordinator)
-    for route in ("uptake/", "uptake/csv/", "review-due/", "review-due/csv/"):
-        wagtail_assert.assertPageIsRenderable(index, route, user=coordinator)
-    wagtail_assert.assertPageIsRenderable(guideline, "uptake/", user=nurse, accept_404=True)
-    wagtail_assert.assertPageIsRoutable(guideline, "acknowledge/")
-    wagtail_assert.assertPageIsRoutable(index, "organisations/some-organisation/")
+
+
+# The views under the pages (`urls.py`)
+
+
+def test_views_under_the_pages_keep_the_addresses_of_the_pages_old_routes(guideline, index):
+    """They were Wagtail routes of the pages, so links and bookmarks point at these."""
+    assert [
+        reverse("guidelines:acknowledge", args=[guideline.slug]),
+        reverse("guidelines:adoption", args=[guideline.slug, "some-organisation"]),
+        reverse("guidelines:uptake", args=[guideline.slug]),
+        reverse("guidelines:uptake_csv", args=[guideline.slug, "timeline"]),
+        reverse("guidelines:uptake_overview"),
+        reverse("guidelines:uptake_overview_csv"),
+        reverse("guidelines:review_due"),
+        reverse("guidelines:review_due_csv"),
+        reverse("guidelines:organisation_adoption", args=["some-organisation"]),
+    ] == [
+        guideline.url + "acknowledge/",
+        guideline.url + "adoption/some-organisation/",
+        guideline.url + "uptake/",
+        guideline.url + "uptake/timeline/csv/",
+        index.url + "uptake/",
+        index.url + "uptake/csv/",
+        index.url + "review-due/",
+        index.url + "review-due/csv/",
+        index.url + "organisations/some-organisation/",
+    ]
+
+
+def test_views_under_the_pages_render(client, guideline, coordinator, nurse):
+    client.force_login(coordinator)
+    for url in [
+        reverse("guidelines:uptake", args=[guideline.slug]),
+        reverse("guidelines:uptake_csv", args=[guideline.slug, "timeline"]),
+        reverse("guidelines:uptake_overview"),
+        reverse("guidelines:uptake_overview_csv"),
+        reverse("guidelines:review_due"),
+        reverse("guidelines:review_due_csv"),
+    ]:
+        assert client.get(url).status_code == 200, url
+    client.force_login(nurse)
+    assert client.get(reverse("guidelines:uptake", args=[guideline.slug])).status_code == 404
+    # Acknowledging is a POST; any other method is refused as before.
+    assert client.get(reverse("guidelines:acknowledge", args=[guideline.slug])).status_code == 405
+
+
+def test_view_restrictions_on_the_pages_cover_the_views_under_them(
+    client, coordinator, guideline, index
+):
+    """As when the views were the pages' own routes: Wagtail asks for the page's password,
+    or sends the member to log in, before any view under the page answers."""
+    client.force_login(coordinator)
+    csv_url = reverse("guidelines:uptake_csv", args=[guideline.slug, "timeline"])
+    restriction = PageViewRestriction.objects.create(
+        page=guideline, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    response = client.get(csv_url)
+    assert response.status_code == 200
+    assert "wagtailcore/password_required.html" in [t.name for t in response.templates]
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    client.post(
+        reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, guideline.pk]),
+        {"password": "s3cret", "return_url": csv_url},
+    )
+    assert client.get(csv_url)["Content-Type"] == "text/csv; charset=utf-8"
+    restriction.delete()
+
+    others = PageViewRestriction.objects.create(
+        page=index, restriction_type=PageViewRestriction.GROUPS
+    )
+    others.groups.add(Group.objects.create(name="Somebody else"))
+    for url in [reverse("guidelines:uptake_overview"), csv_url]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "next=" in response["Location"]
+
+
+def test_views_under_a_page_of_another_site_are_not_found(coordinator_client, guideline, settings):
+    """The page is looked for in the site the request is for, as Wagtail serves pages."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "other.test"]
+    other_root = Page.get_first_root_node().add_child(
+        instance=StandardPage(title="Another site", slug="another-site")
+    )
+    Site.objects.create(hostname="other.test", root_page=other_root)
+    url = reverse("guidelines:uptake", args=[guideline.slug])
+    assert coordinator_client.get(url).status_code == 200
+    assert coordinator_client.get(url, headers={"host": "other.test"}).status_code == 404
+    assert (
+        coordinator_client.get(
+            reverse("guidelines:uptake_overview"), headers={"host": "other.test"}
+        ).status_code
+        == 404
+    )
 
 
 # The guideline page
@@ -390,10 +480,10 @@ def test_uptake_page_query_count_does_not_grow(
 ):
     populate(guideline, 1, 2)
     with django_assert_max_num_queries(40) as baseline:
-        coordinator_client.get(guideline.url + "uptake/")
+        coordinator_client.get(reverse("guidelines:uptake", args=[guideline.slug]))
     populate(guideline, 12, 4)
     with django_assert_max_num_queries(len(baseline.captured_queries)):
-        response = coordinator_client.get(guideline.url + "uptake/")
+        response = coordinator_client.get(reverse("guidelines:uptake", args=[guideline.slug]))
     assert "Populated organisation" in response.content.decode()
 
 
@@ -402,10 +492,10 @@ def test_uptake_overview_query_count_does_not_grow(
 ):
     populate(guideline, 1, 2)
     with django_assert_max_num_queries(40) as baseline:
-        coordinator_client.get(index.url + "uptake/")
+        coordinator_client.get(reverse("guidelines:uptake_overview"))
     populate(guideline, 12, 4)
     with django_assert_max_num_queries(len(baseline.captured_queries)):
-        response = coordinator_client.get(index.url + "uptake/")
+        response = coordinator_client.get(reverse("guidelines:uptake_overview"))
     assert guideline.title in response.content.decode()
 
 

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from guidelines import services
@@ -209,7 +210,7 @@ def test_review_due_report_lists_overdue_and_soon(
             clinical_reviewer,
             executive,
         )
-    body = coordinator_client.get(f"{index.url}review-due/").content.decode()
+    body = coordinator_client.get(reverse("guidelines:review_due")).content.decode()
     overdue, soon = body.split("Due in the next 90 days")
     assert "Guideline late" in overdue and "2 days ago" in overdue
     assert "Guideline soon" in soon and "in 45 days" in soon

@@ -93,7 +93,7 @@ def test_only_approved_members_acknowledge(guideline, make_user):
 
 
 def ack_url(page) -> str:
-    return page.url + "acknowledge/"
+    return reverse("guidelines:acknowledge", args=[page.slug])
 
 
 def test_acknowledge_button_records_and_thanks(client, nurse, guideline):
@@ -173,7 +173,9 @@ def test_superseded_version_through_the_page_is_refused(
 def test_a_draft_has_no_acknowledge_route(client, nurse, index, author):
     make_draft(index, author, slug="never-endorsed")
     client.force_login(nurse)
-    response = client.post("/guidelines/never-endorsed/acknowledge/", {"version": "1"})
+    response = client.post(
+        reverse("guidelines:acknowledge", args=["never-endorsed"]), {"version": "1"}
+    )
     assert response.status_code == 404
     assert not Acknowledgement.objects.exists()
 
@@ -319,7 +321,7 @@ def test_anonymous_cannot_record_adoption(hospice, guideline):
 
 
 def adoption_url(page, organisation) -> str:
-    return f"{page.url}adoption/{organisation.slug}/"
+    return reverse("guidelines:adoption", args=[page.slug, organisation.slug])
 
 
 def test_lead_records_through_the_form(client, lead, hospice, guideline):
@@ -379,19 +381,21 @@ def test_only_a_lead_of_the_organisation_records_its_adoption(
         return
     assert client.get(url).status_code == 404
     assert client.post(url, {"status": AdoptionStatus.ADOPTED}).status_code == 404
-    assert client.get(f"{guideline.url}adoption/no-such-organisation/").status_code == 404
+    missing = reverse("guidelines:adoption", args=[guideline.slug, "no-such-organisation"])
+    assert client.get(missing).status_code == 404
     assert not Adoption.objects.exists()
 
 
-def test_organisation_adoption_overview_for_its_lead_only(client, lead, hospice, guideline, index):
+def test_organisation_adoption_overview_for_its_lead_only(client, lead, hospice, guideline):
     services.record_adoption(
         lead, guideline, hospice, AdoptionStatus.ADOPTED_WITH_CHANGES, "Our own oxygen supplier."
     )
-    url = f"{index.url}organisations/{hospice.slug}/"
+    url = reverse("guidelines:organisation_adoption", args=[hospice.slug])
     client.force_login(lead)
     body = client.get(url).content.decode()
     assert "Adopted with local changes" in body
     assert "Our own oxygen supplier." in body
     client.force_login(UserFactory(organisation=hospice))
     assert client.get(url).status_code == 404
-    assert client.get(f"{index.url}organisations/nowhere/").status_code == 404
+    nowhere = reverse("guidelines:organisation_adoption", args=["nowhere"])
+    assert client.get(nowhere).status_code == 404
