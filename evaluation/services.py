@@ -37,7 +37,7 @@ from events.models import (
     RegistrationStatus,
     SessionPlan,
 )
-from events.services import programme_sessions
+from events.queries import programme_sessions
 from members.models import User
 
 from .models import (

@@ -12,6 +12,10 @@ Functions other apps call (CPD records in `learning`, the evaluation dashboard):
 - `cycle_summary(member, programme) -> CycleSummary`
   Sessions attended out of sessions held in the programme's current cycle.
 
+For the events pages: `network_occurrences()` (what a listing shows),
+`registration_statuses()` and `attendance_register(occurrence)`, the register
+a facilitator or coordinator marks.
+
 All times are aware datetimes; occurrences are `schedule.Occurrence` rows.
 Changes are in `events.services`.
 """
@@ -22,15 +26,47 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from schedule.models import Occurrence
 
 from members.models import User
 
 from . import scheduling
-from .models import Attendance, EchoProgramme, Registration, RegistrationStatus
+from .models import (
+    Attendance,
+    AttendanceChange,
+    AttendanceStatus,
+    EchoProgramme,
+    Registration,
+    RegistrationStatus,
+)
+
+
+def network_occurrences() -> QuerySet[Occurrence]:
+    """Occurrences on the network calendar with everything a listing shows, in 3 queries."""
+    return (
+        Occurrence.objects.filter(event__calendar__slug=scheduling.NETWORK_CALENDAR_SLUG)
+        .select_related("event__details", "event__echo_programme", "session_plan")
+        .annotate(
+            places_taken=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
+            )
+        )
+        .order_by("start", "pk")
+    )
+
+
+def registration_statuses(member: User, occurrences: Iterable[Occurrence]) -> dict[int, str]:
+    """The member's registration status (registered or waiting) by occurrence id."""
+    ids = [occurrence.pk for occurrence in occurrences]
+    return dict(
+        Registration.objects.filter(member=member, occurrence_id__in=ids)
+        .active()
+        .values_list("occurrence_id", "status")
+    )
 
 
 def occurrence_is_open(occurrence: Occurrence, now: datetime.datetime | None = None) -> bool:
@@ -146,3 +182,86 @@ def cycle_summary(
         .count()
     )
     return CycleSummary(programme=programme, held=held.count(), attended=attended)
+
+
+# --- The attendance register --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One person on the register and what is recorded for them."""
+
+    member: User
+    registered: bool
+    record: Attendance | None
+    changes: list[AttendanceChange]
+
+    @property
+    def status(self) -> str:
+        """The `AttendanceStatus` value, or "" when nobody has marked them yet."""
+        return self.record.status if self.record else ""
+
+    @property
+    def minutes(self) -> int | None:
+        return self.record.minutes if self.record else None
+
+    @property
+    def is_adjusted(self) -> bool:
+        """Someone changed the record by hand after it was first made."""
+        return any(change.old_status for change in self.changes)
+
+
+@dataclass(frozen=True)
+class AttendanceRegister:
+    occurrence: Occurrence
+    rows: list[RegisterRow]
+
+    @cached_property
+    def _by_member(self) -> dict[int, RegisterRow]:
+        return {row.member.pk: row for row in self.rows}
+
+    def row_for(self, member_id: int | None) -> RegisterRow | None:
+        """The row of this member, or None for someone who is not on the register."""
+        return self._by_member.get(member_id) if member_id is not None else None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows by status: each `AttendanceStatus` value, and "" for those not marked."""
+        counts = dict.fromkeys(["", *AttendanceStatus.values], 0)
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+
+def attendance_register(occurrence: Occurrence) -> AttendanceRegister:
+    """Everyone registered for the occurrence, and anyone else with a record, by name.
+
+    A record comes with who marked it and its trail of changes, oldest first. Three
+    queries, however many people are on the register.
+    """
+    registered = User.objects.filter(
+        registrations__occurrence=occurrence,
+        registrations__status=RegistrationStatus.REGISTERED,
+    ).select_related("organisation")
+    records = {
+        record.member_id: record
+        for record in Attendance.objects.filter(occurrence=occurrence)
+        .select_related("member__organisation", "marked_by")
+        .prefetch_related(
+            Prefetch("changes", queryset=AttendanceChange.objects.select_related("changed_by"))
+        )
+    }
+    people = {member.pk: member for member in registered}
+    registered_ids = set(people)
+    for record in records.values():
+        people.setdefault(record.member_id, record.member)
+    rows = [
+        RegisterRow(
+            member=member,
+            registered=member.pk in registered_ids,
+            record=records.get(member.pk),
+            changes=list(records[member.pk].changes.all()) if member.pk in records else [],
+        )
+        for member in sorted(people.values(), key=lambda member: (member.full_name, member.pk))
+    ]
+    return AttendanceRegister(occurrence=occurrence, rows=rows)

@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,7 +41,6 @@ from .forms import (
     validate_month,
 )
 from .models import (
-    Attendance,
     CalendarFeed,
     Case,
     CaseStatus,
@@ -54,31 +53,8 @@ from .models import (
 UPCOMING_LIMIT = 60
 
 
-def network_occurrences():
-    """Occurrences on the network calendar with everything a listing shows, in 3 queries."""
-    return (
-        Occurrence.objects.filter(event__calendar__slug=scheduling.NETWORK_CALENDAR_SLUG)
-        .select_related("event__details", "event__echo_programme", "session_plan")
-        .annotate(
-            places_taken=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
-            )
-        )
-        .order_by("start", "pk")
-    )
-
-
 def get_occurrence_or_404(pk: int) -> Occurrence:
-    return get_object_or_404(network_occurrences(), pk=pk)
-
-
-def _member_statuses(user: User, occurrences) -> dict[int, str]:
-    ids = [occurrence.pk for occurrence in occurrences]
-    return dict(
-        Registration.objects.filter(member=user, occurrence_id__in=ids)
-        .active()
-        .values_list("occurrence_id", "status")
-    )
+    return get_object_or_404(queries.network_occurrences(), pk=pk)
 
 
 @member_required
@@ -90,7 +66,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     view = "month" if request.GET.get("view") == "month" else "list"
     zone = scheduling.network_zone()
     now = timezone.now()
-    occurrences = network_occurrences()
+    occurrences = queries.network_occurrences()
     if kind:
         occurrences = occurrences.filter(event__details__kind=kind)
     context: dict = {"filters": filters, "view": view, "kind": kind, "audience": audience}
@@ -119,7 +95,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 for week in weeks
             ],  # fmt: skip
             days=sorted(by_day.items()),
-            statuses=_member_statuses(request.user, rows),
+            statuses=queries.registration_statuses(request.user, rows),
         )
     else:
         rows = [
@@ -132,7 +108,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             for_you=[o for o in rows if o.event.details.is_for(staff_group)],
             others=[o for o in rows if not o.event.details.is_for(staff_group)],
             staff_group_label=StaffGroup(staff_group).label if staff_group else "",
-            statuses=_member_statuses(request.user, rows),
+            statuses=queries.registration_statuses(request.user, rows),
         )
     context["can_manage"] = permissions.can_manage_events(request.user)
     context["programmes"] = EchoProgramme.objects.only("name", "slug")
@@ -250,7 +226,7 @@ def occurrence_ics(request: HttpRequest, pk: int) -> HttpResponse:
 def network_feed(request: HttpRequest) -> HttpResponse:
     """Public feed of the network calendar: no joining links, from 60 days ago onwards."""
     since = timezone.now() - datetime.timedelta(days=60)
-    occurrences = network_occurrences().filter(end__gte=since)
+    occurrences = queries.network_occurrences().filter(end__gte=since)
     content = ical.calendar_bytes(occurrences, name="Network Commons", for_member=False)
     return HttpResponse(content, content_type=ical.CONTENT_TYPE)
 
@@ -264,7 +240,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     if feed is None or not member_permissions.is_approved_member(feed.member):
         raise Http404
-    occurrences = network_occurrences().filter(
+    occurrences = queries.network_occurrences().filter(
         registrations__member=feed.member,
         registrations__status=RegistrationStatus.REGISTERED,
     )
@@ -397,53 +373,30 @@ def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = get_occurrence_or_404(pk)
     if not permissions.can_take_register(request.user, occurrence):
         raise Http404
-    registered = list(
-        User.objects.filter(
-            registrations__occurrence=occurrence,
-            registrations__status=RegistrationStatus.REGISTERED,
-        ).select_related("organisation")
-    )
-    records = {
-        record.member_id: record
-        for record in Attendance.objects.filter(occurrence=occurrence)
-        .select_related("member__organisation", "marked_by")
-        .prefetch_related("changes__changed_by")
-    }
-    for record in records.values():
-        record.is_adjusted = any(change.old_status for change in record.changes.all())
-    people = {member.pk: member for member in registered}
-    for record in records.values():
-        people.setdefault(record.member_id, record.member)
-    people_sorted = sorted(people.values(), key=lambda member: member.full_name)
+    register = queries.attendance_register(occurrence)
     initial = [
-        {
-            "member": member.pk,
-            "status": records[member.pk].status if member.pk in records else "",
-            "minutes": records[member.pk].minutes if member.pk in records else None,
-        }
-        for member in people_sorted
+        {"member": row.member.pk, "status": row.status, "minutes": row.minutes}
+        for row in register.rows
     ]
     formset = AttendanceFormSet(request.POST or None, initial=initial)
     if request.method == "POST" and formset.is_valid():
         errors = []
-        saved = 0
         for form in formset:
             data = form.cleaned_data
-            member = people.get(data.get("member"))
-            if member is None or not data.get("status"):
+            row = register.row_for(data.get("member"))
+            if row is None or not data.get("status"):
                 continue
             try:
                 services.attendance.record_attendance(
                     occurrence,
-                    member,
+                    row.member,
                     status=data["status"],
                     minutes=data.get("minutes"),
                     by=request.user,
                     reason=data.get("reason") or "",
                 )
-                saved += 1
             except ValidationError as error:
-                errors.append(f"{member.full_name}: {' '.join(error.messages)}")
+                errors.append(f"{row.member.full_name}: {' '.join(error.messages)}")
         for error in errors:
             messages.error(request, error)
         if not errors:
@@ -455,21 +408,17 @@ def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
         rows = []
         for form in formset:
             try:
-                person = people.get(int(form["member"].value()))
+                row = register.row_for(int(form["member"].value()))
             except (TypeError, ValueError):
-                person = None
-            if person is not None:
-                rows.append((person, form))
+                row = None
+            if row is not None:
+                rows.append((row, form))
     else:
-        rows = list(zip(people_sorted, formset, strict=True))
+        rows = list(zip(register.rows, formset, strict=True))
     return render(
         request,
         "events/attendance.html",
-        {
-            "occurrence": occurrence,
-            "formset": formset,
-            "rows": [(member, form, records.get(member.pk)) for member, form in rows],
-        },
+        {"occurrence": occurrence, "formset": formset, "rows": rows},
     )
 
 
@@ -679,7 +628,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "sessions": sessions,
             "summary": queries.cycle_summary(request.user, programme),
-            "statuses": _member_statuses(request.user, sessions),
+            "statuses": queries.registration_statuses(request.user, sessions),
             "series_description": scheduling.describe_event(programme.series),
             "echo_kind": EventKind.ECHO_SESSION,
             "can_manage": permissions.can_manage_events(request.user),

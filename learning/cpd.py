@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from events import services as events_services
+from events import queries as events_queries
 from events.models import EventKind
 from members.models import User
 
@@ -162,7 +162,7 @@ def cpd_record(user: User, start: datetime.date, end: datetime.date) -> CpdRecor
                 detail=str(_("Track completed; its hours are counted by its modules.")),
             )
         )
-    for record in events_services.attendance_records(user, since=since, until=until):
+    for record in events_queries.attendance_records(user, since=since, until=until):
         if record.kind not in PARTICIPATORY_KINDS:
             continue
         activities.append(

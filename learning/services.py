@@ -14,7 +14,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import services as events_services
+from events import queries as events_queries
 from events.models import Attendance, EchoProgramme
 from members import permissions as member_permissions
 from members.models import ApprovalStatus, User
@@ -367,7 +367,7 @@ def issue_echo_certificates(programme: EchoProgramme, now=None) -> list[Certific
     now = now or timezone.now()
     if programme.cycle_end >= timezone.localdate(now):
         return []
-    held = events_services.programme_sessions(programme).filter(cancelled=False, end__lte=now)
+    held = events_queries.programme_sessions(programme).filter(cancelled=False, end__lte=now)
     held_count = held.count()
     if not held_count:
         return []
@@ -401,10 +401,10 @@ def issue_echo_certificate(member: User, programme: EchoProgramme, now=None) -> 
         return existing
     if programme.cycle_end >= timezone.localdate(now):
         return None
-    summary = events_services.cycle_summary(member, programme, now=now)
+    summary = events_queries.cycle_summary(member, programme, now=now)
     if not summary.held or Decimal(summary.attended) / summary.held < ECHO_CERTIFICATE_SHARE:
         return None
-    held = events_services.programme_sessions(programme).filter(cancelled=False, end__lte=now)
+    held = events_queries.programme_sessions(programme).filter(cancelled=False, end__lte=now)
     cycle_minutes = (
         Attendance.objects.present()
         .filter(member=member, occurrence__in=held)

@@ -60,7 +60,7 @@ from demo.blocks import inset as _inset
 from demo.blocks import text as _text
 from demo.blocks import warning as _warning
 from demo.loaders import events as events_demo
-from events import services as events_services
+from events import queries as events_queries
 from events.models import Attendance, EchoProgramme, EventKind
 from learning import services
 from learning.models import (
@@ -2893,7 +2893,7 @@ def load_echo_certificates() -> str:
         )
         attended = (
             Attendance.objects.present()
-            .filter(occurrence__in=events_services.programme_sessions(programme))
+            .filter(occurrence__in=events_queries.programme_sessions(programme))
             .values_list("member", flat=True)
         )
         members = User.objects.filter(

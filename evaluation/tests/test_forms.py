@@ -11,7 +11,7 @@ from evaluation.forms import SurveyForm
 from evaluation.models import QuestionKind, SurveyKind
 from evaluation.services import AnswerData
 from events import services as events
-from events.services import programme_sessions
+from events.queries import programme_sessions
 
 from .conftest import attend, post_ask
 

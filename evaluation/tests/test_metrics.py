@@ -15,7 +15,7 @@ from evaluation.models import SurveyKind
 from evaluation.services import AnswerData
 from events import services as events
 from events.models import AttendanceStatus, EventKind
-from events.services import programme_sessions
+from events.queries import programme_sessions
 from members.models import NetworkRole, OrganisationKind, Rurality, StaffGroup
 from tests.factories import OrganisationFactory, UserFactory
 

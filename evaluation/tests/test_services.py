@@ -12,7 +12,7 @@ from evaluation.models import Answer, ChosenQuote, QuestionKind, Response, Surve
 from evaluation.services import AnswerData, SurveyError
 from events import services as events
 from events.models import AttendanceStatus, EventKind
-from events.services import programme_sessions
+from events.queries import programme_sessions
 from tests.factories import UserFactory
 
 from .conftest import attend, past_event, post_ask, register_in_the_past

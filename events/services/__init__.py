@@ -22,17 +22,6 @@ protocol, called by its consumer. Reads (look-ups, lists, counts, the figures
 other apps use, the attendance register) are in `events.queries`.
 """
 
-# Reads, until the callers outside events import events.queries.
-from ..queries import (  # noqa: F401
-    AttendanceRecord,
-    CycleSummary,
-    attendance_records,
-    attended_minutes,
-    cycle_summary,
-    occurrence_is_open,
-    programme_sessions,
-    waiting_position,
-)
 from .attendance import record_attendance
 from .calendar import (
     EventData,

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from events import services
+from events import queries, services
 from events.exceptions import EventsError
 from events.models import (
     Attendance,
@@ -204,7 +204,7 @@ def test_absent_and_excused_count_no_minutes(member, coordinator, occurrence, st
     attendance.refresh_from_db()
     assert (attendance.status, attendance.minutes) == (status, 0)
     assert attendance.changes.get().new_minutes == 0
-    assert services.attended_minutes(member) == 0
+    assert queries.attended_minutes(member) == 0
 
 
 def test_present_at_the_boundaries_of_the_occurrence_length(member, coordinator, occurrence):
@@ -216,8 +216,8 @@ def test_present_at_the_boundaries_of_the_occurrence_length(member, coordinator,
     none = services.record_attendance(occurrence, other, status=PRESENT, minutes=0, by=coordinator)
 
     assert (full.minutes, none.minutes) == (90, 0)
-    assert services.attended_minutes(member) == 90
-    assert services.attended_minutes(other) == 0
+    assert queries.attended_minutes(member) == 90
+    assert queries.attended_minutes(other) == 0
 
 
 def plain_member():
@@ -292,7 +292,7 @@ def history(member, coordinator, past_sessions):
 
 
 def test_attended_minutes_counts_present_minutes_at_held_occurrences(member, history):
-    assert services.attended_minutes(member) == 90 + 45 + 60
+    assert queries.attended_minutes(member) == 90 + 45 + 60
 
 
 @pytest.mark.parametrize(
@@ -312,17 +312,17 @@ def test_attended_minutes_counts_present_minutes_at_held_occurrences(member, his
     ],
 )
 def test_attended_minutes_filters(member, history, since, until, kinds, expected):
-    assert services.attended_minutes(member, since=since, until=until, kinds=kinds) == expected
+    assert queries.attended_minutes(member, since=since, until=until, kinds=kinds) == expected
 
 
 def test_attended_minutes_of_someone_who_never_came(history):
-    assert services.attended_minutes(UserFactory()) == 0
+    assert queries.attended_minutes(UserFactory()) == 0
 
 
 def test_attendance_records_oldest_first_with_cpd(member, history):
     january, february, *_rest = history["sessions"]
 
-    records = services.attendance_records(member)
+    records = queries.attendance_records(member)
 
     assert [
         (r.occurrence_id, r.title, r.kind, r.minutes, r.cpd_hours, r.source) for r in records
@@ -342,15 +342,13 @@ def test_attendance_records_oldest_first_with_cpd(member, history):
 
 
 def test_attendance_records_respect_since_and_until(member, history):
-    records = services.attendance_records(
-        member, since=london(2026, 2, 1), until=london(2026, 3, 1)
-    )
+    records = queries.attendance_records(member, since=london(2026, 2, 1), until=london(2026, 3, 1))
 
     assert [(r.start, r.minutes) for r in records] == [(london(2026, 2, 10, 12, 30), 45)]
 
 
 def test_cycle_summary_counts_held_sessions_and_attended(member, history, past_programme):
-    summary = services.cycle_summary(member, past_programme)
+    summary = queries.cycle_summary(member, past_programme)
 
     # Six sessions in the cycle, May cancelled: five held; present at January and February.
     assert (summary.held, summary.attended) == (5, 2)
@@ -360,7 +358,7 @@ def test_cycle_summary_counts_held_sessions_and_attended(member, history, past_p
 def test_cycle_summary_counts_only_sessions_already_over(member, history, past_programme):
     during_february = london(2026, 2, 10, 13, 0)  # the February session is still running
 
-    summary = services.cycle_summary(member, past_programme, now=during_february)
+    summary = queries.cycle_summary(member, past_programme, now=during_february)
 
     assert (summary.held, summary.attended) == (1, 1)
 
@@ -378,13 +376,13 @@ def test_cycle_summary_counts_only_sessions_in_the_cycle(member, coordinator, fa
     for session in (january, february, april):
         services.record_attendance(session, member, status=PRESENT, by=coordinator)
 
-    summary = services.cycle_summary(member, programme)
+    summary = queries.cycle_summary(member, programme)
 
     assert (summary.held, summary.attended) == (2, 1)  # February and March; present in February
 
 
 def test_cycle_summary_before_any_session(member, past_programme):
-    summary = services.cycle_summary(member, past_programme, now=london(2026, 1, 1))
+    summary = queries.cycle_summary(member, past_programme, now=london(2026, 1, 1))
 
     assert (summary.held, summary.attended, summary.share) == (0, 0, 0.0)
 
@@ -422,6 +420,86 @@ def attendees(occurrence):
         services.register_for_occurrence(person, occurrence)
     services.cancel_registration(gone, occurrence)
     return ada, ben
+
+
+def test_attendance_register_rows_states_and_trail(coordinator, occurrence, attendees):
+    ada, ben = attendees
+    cal = UserFactory(full_name="Cal Latecomer")
+    services.register_for_occurrence(cal, occurrence)
+    walk_in = UserFactory(full_name="Abe Walk-in")  # marked, never registered
+    services.record_attendance(occurrence, ada, status=PRESENT, by=coordinator)
+    services.record_attendance(
+        occurrence, ada, status=PRESENT, minutes=40, by=coordinator, reason="Joined late"
+    )
+    services.record_attendance(occurrence, walk_in, status=EXCUSED, by=coordinator)
+
+    register = queries.attendance_register(occurrence)
+
+    rows = [(r.member.full_name, r.registered, r.status, r.minutes) for r in register.rows]
+    assert rows == [
+        ("Abe Walk-in", False, EXCUSED, 0),
+        ("Ada Attendee", True, PRESENT, 40),
+        ("Ben Booked", True, "", None),
+        ("Cal Latecomer", True, "", None),
+    ]
+    abe, ada_row, ben_row, _cal = register.rows
+    assert ada_row.record.marked_by == coordinator
+    assert [(c.old_status, c.new_minutes, c.reason) for c in ada_row.changes] == [
+        ("", 90, "Marked on the register"),
+        (PRESENT, 40, "Joined late"),
+    ]
+    assert (ada_row.is_adjusted, abe.is_adjusted, ben_row.is_adjusted) == (True, False, False)
+    assert (ben_row.record, ben_row.changes) == (None, [])
+    assert register.counts == {"": 2, PRESENT: 1, ABSENT: 0, EXCUSED: 1}
+    assert register.row_for(ben.pk) is ben_row
+    assert register.row_for(UserFactory().pk) is None
+    assert register.row_for(None) is None
+
+
+def test_attendance_register_of_nobody(occurrence):
+    register = queries.attendance_register(occurrence)
+
+    assert register.rows == []
+    assert register.counts == {"": 0, PRESENT: 0, ABSENT: 0, EXCUSED: 0}
+
+
+def test_attendance_register_query_count_does_not_grow_with_registrants(
+    coordinator, occurrence, django_assert_max_num_queries
+):
+    def add_people(count: int) -> None:
+        """`count` people marked and then adjusted, and `count` registered but not marked."""
+        for index, person in enumerate(UserFactory.create_batch(2 * count)):
+            services.register_for_occurrence(person, occurrence)
+            if index % 2:
+                continue
+            services.record_attendance(occurrence, person, status=PRESENT, by=coordinator)
+            services.record_attendance(
+                occurrence, person, status=PRESENT, minutes=30, by=coordinator, reason="Late"
+            )
+
+    def read_everything() -> list:
+        register = queries.attendance_register(occurrence)
+        return [
+            (
+                row.member.organisation.name,
+                row.record and row.record.marked_by.full_name,
+                [change.changed_by.full_name for change in row.changes],
+                row.is_adjusted,
+            )
+            for row in register.rows
+        ]
+
+    add_people(2)
+    with CaptureQueriesContext(connection) as baseline:
+        assert len(read_everything()) == 4
+    add_people(18)
+
+    with django_assert_max_num_queries(len(baseline)):
+        rows = read_everything()
+
+    assert len(rows) == 40
+    assert sum(adjusted for *_, adjusted in rows) == 20
+    assert len(baseline) == 3
 
 
 def test_register_lists_registered_members(coordinator_client, occurrence, attendees):

@@ -12,7 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from cop_site.asgi import application
-from events import live, services
+from events import live, queries, services
 from events.consumers import CLOSE_DROPPED
 from events.models import (
     Attendance,
@@ -559,7 +559,7 @@ def test_crashed_connections_are_closed_at_their_last_heartbeat():
     assert interval.left_at == joined_at + datetime.timedelta(minutes=40)
     record = Attendance.objects.get(member=room["amy"], occurrence=occurrence)
     assert (record.minutes, record.source, record.status) == (40, "live", "present")
-    assert services.attended_minutes(room["amy"]) == 40
+    assert queries.attended_minutes(room["amy"]) == 40
 
 
 def test_hand_marked_attendance_is_not_overwritten_by_the_connection():

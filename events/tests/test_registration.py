@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from events import services
+from events import queries, services
 from events.exceptions import RegistrationError
 from events.models import Registration, RegistrationStatus
 from members.models import ApprovalStatus
@@ -81,7 +81,7 @@ def test_waiting_list_is_promoted_in_order(django_capture_on_commit_callbacks):
         services.register_for_occurrence(person, occurrence)
     statuses = dict(Registration.objects.values_list("member_id", "status"))
     assert [statuses[p.pk] for p in queue] == [RegistrationStatus.WAITING] * 3
-    assert [services.waiting_position(Registration.objects.get(member=p)) for p in queue] == [
+    assert [queries.waiting_position(Registration.objects.get(member=p)) for p in queue] == [
         1,
         2,
         3,
@@ -96,7 +96,7 @@ def test_waiting_list_is_promoted_in_order(django_capture_on_commit_callbacks):
     assert statuses[queue[1].pk] == RegistrationStatus.WAITING
     assert [m.to for m in mail.outbox] == [[queue[0].email]]
     assert "place has come free" in mail.outbox[0].subject
-    assert services.waiting_position(Registration.objects.get(member=queue[2])) == 2
+    assert queries.waiting_position(Registration.objects.get(member=queue[2])) == 2
 
     # Leaving the waiting list promotes nobody.
     services.cancel_registration(queue[1], occurrence)

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from wagtail.coreutils import get_dummy_request
 from wagtail.test.utils import WagtailPageTestCase
 
+from events import queries as events_queries
 from events import services as events_services
 from events.models import AttendanceStatus, EchoProgramme, EventKind
 from events.scheduling import Recurrence
@@ -186,7 +187,7 @@ def ended_echo_cycle(
 
 
 def sessions_of(programme: EchoProgramme) -> list:
-    return list(events_services.programme_sessions(programme))
+    return list(events_queries.programme_sessions(programme))
 
 
 # Fixtures

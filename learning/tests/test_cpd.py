@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
+from events import queries as events_queries
 from events import services as events_services
 from events.models import AttendanceStatus, EventKind
 from events.scheduling import Recurrence
@@ -305,7 +306,7 @@ def test_hours_add_up_from_minutes_not_from_rounded_hours(nurse, coordinator):
 
     record = cpd.cpd_record(nurse, days_ago(365), timezone.localdate())
 
-    assert events_services.attended_minutes(nurse) == 1200
+    assert events_queries.attended_minutes(nurse) == 1200
     assert record.participatory_hours == H("20.00")
     assert record.participatory_met
 
