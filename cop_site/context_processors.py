@@ -13,7 +13,7 @@ from members import permissions
 # the URL of a Wagtail page (or None). A section appears once its app provides it.
 MAIN_NAVIGATION = [
     (_("Sessions"), "events:calendar"),
-    (_("Learning"), "learning.services.learning_index_url"),
+    (_("Learning"), "learning.queries.learning_index_url"),
     (_("Guidelines"), "guidelines.queries.guideline_index_url"),
     (_("Forums"), "forums:index"),
     (_("Search"), "search:search"),

@@ -1,12 +1,13 @@
 """Every change to learning records, as verbs: visiting and reading modules, quizzes,
-completion and certificates. Read-only summaries (progress, the CPD record) are in
-`progress.py` and `cpd.py`."""
+completion and certificates. Each verb takes an optional `now`, the moment it happens
+(the demo loader passes past moments). Reads are in `queries.py`, `progress.py` and
+`cpd.py`."""
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -19,16 +20,17 @@ from events.models import Attendance, EchoProgramme
 from members import permissions as member_permissions
 from members.models import ApprovalStatus, User
 
+from . import queries
 from .models import (
     Certificate,
     CertificateKind,
-    LearningIndexPage,
     ModulePage,
     ModuleProgress,
     QuestionKind,
     QuizAttempt,
     TrackPage,
 )
+from .queries import QuizResult
 
 ECHO_CERTIFICATE_SHARE = Decimal("0.8")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -57,9 +59,11 @@ def _track_of(module: ModulePage) -> TrackPage | None:
     )
 
 
-def _progress(user: User, module: ModulePage) -> ModuleProgress:
+def _progress(user: User, module: ModulePage, now: datetime.datetime) -> ModuleProgress:
     progress, _created = ModuleProgress.objects.get_or_create(
-        user=user, module=module, defaults={"track": _track_of(module)}
+        user=user,
+        module=module,
+        defaults={"track": _track_of(module), "started_at": now, "last_visited_at": now},
     )
     return progress
 
@@ -76,20 +80,23 @@ def _lock_member(user: User) -> None:
 
 
 @transaction.atomic
-def record_visit(user: User, module: ModulePage) -> ModuleProgress:
+def record_visit(
+    user: User, module: ModulePage, *, now: datetime.datetime | None = None
+) -> ModuleProgress:
     """The member opened the module: it is now "in progress" and where they left off."""
+    now = now or timezone.now()
     _require_member(user)
     _lock_member(user)
-    progress = _progress(user, module)
-    progress.last_visited_at = timezone.now()
+    progress = _progress(user, module, now)
+    progress.last_visited_at = now
     progress.save(update_fields=["last_visited_at"])
     # The quiz may have been removed since the member read the module.
-    if _complete_if_done(progress, module):
-        _issue_track_certificate_if_complete(user, progress.track)
+    if _complete_if_done(progress, module, now):
+        _issue_track_certificate_if_complete(user, progress.track, now)
     return progress
 
 
-def _complete_if_done(progress: ModuleProgress, module: ModulePage) -> bool:
+def _complete_if_done(progress: ModuleProgress, module: ModulePage, now: datetime.datetime) -> bool:
     """Mark the module complete when it is read and, if it has a quiz, passed.
 
     What was completed is copied onto the record, so later edits to the module
@@ -99,7 +106,7 @@ def _complete_if_done(progress: ModuleProgress, module: ModulePage) -> bool:
     if module.has_quiz and progress.passed_at is None:
         return False
     track = _track_of(module)
-    progress.completed_at = timezone.now()
+    progress.completed_at = now
     progress.track = track
     progress.module_title = module.title
     progress.track_title = track.title if track else ""
@@ -109,66 +116,23 @@ def _complete_if_done(progress: ModuleProgress, module: ModulePage) -> bool:
 
 
 @transaction.atomic
-def mark_read(user: User, module: ModulePage) -> ModuleProgress:
+def mark_read(
+    user: User, module: ModulePage, *, now: datetime.datetime | None = None
+) -> ModuleProgress:
+    now = now or timezone.now()
     _require_member(user)
     _require_available(module)
     _lock_member(user)
-    progress = ModuleProgress.objects.select_for_update().get(pk=_progress(user, module).pk)
+    progress = ModuleProgress.objects.select_for_update().get(pk=_progress(user, module, now).pk)
     if progress.read_at is None:
-        progress.read_at = timezone.now()
+        progress.read_at = now
         progress.save(update_fields=["read_at"])
-    if _complete_if_done(progress, module):
-        _issue_track_certificate_if_complete(user, progress.track)
+    if _complete_if_done(progress, module, now):
+        _issue_track_certificate_if_complete(user, progress.track, now)
     return progress
 
 
 # Quizzes
-
-
-@dataclass
-class QuestionResult:
-    id: str
-    question: str
-    kind: str
-    correct: bool
-    chosen: list[str]
-    answers: list[dict] = field(default_factory=list)
-
-
-@dataclass
-class QuizResult:
-    attempt: QuizAttempt
-    questions: list[QuestionResult]
-
-    @property
-    def passed(self) -> bool:
-        return self.attempt.passed
-
-
-def quiz_questions(module: ModulePage) -> list[dict]:
-    """The module's questions with stable ids for each question and answer."""
-    questions = []
-    for block in module.quiz:
-        if block.block_type != "question":
-            continue
-        answers = [
-            {
-                "id": child.id,
-                "text": child.value["text"],
-                "correct": bool(child.value["correct"]),
-                "feedback": child.value["feedback"],
-            }
-            for child in block.value["answers"].bound_blocks
-        ]
-        questions.append(
-            {
-                "id": block.id,
-                "question": block.value["question"],
-                "kind": block.value["kind"],
-                "answers": answers,
-            }
-        )
-    return questions
 
 
 def check_quiz_answers(
@@ -181,7 +145,7 @@ def check_quiz_answers(
     takes one answer; nothing may be chosen twice; ids from other modules or
     made up are refused. Returns the answers, or raises LearningError.
     """
-    questions = {question["id"]: question for question in quiz_questions(module)}
+    questions = {question["id"]: question for question in queries.quiz_questions(module)}
     if not questions:
         raise LearningError(_("This module has no quiz."))
     unknown = set(answers) - set(questions)
@@ -214,13 +178,20 @@ def check_quiz_answers(
 
 
 @transaction.atomic
-def submit_quiz(user: User, module: ModulePage, answers: Mapping[str, Sequence[str]]) -> QuizResult:
+def submit_quiz(
+    user: User,
+    module: ModulePage,
+    answers: Mapping[str, Sequence[str]],
+    *,
+    now: datetime.datetime | None = None,
+) -> QuizResult:
     """Score an attempt on the server, record it, and complete the module if passed."""
+    now = now or timezone.now()
     _require_member(user)
     _require_available(module)
     checked = check_quiz_answers(module, answers)
     _lock_member(user)
-    results = _score(module, checked)
+    results = queries.score_answers(module, checked)
     score = sum(1 for result in results if result.correct)
     total = len(results)
     attempt = QuizAttempt.objects.create(
@@ -233,41 +204,15 @@ def submit_quiz(user: User, module: ModulePage, answers: Mapping[str, Sequence[s
         pass_mark=module.pass_mark,
         passed=score * 100 >= module.pass_mark * total,
         answers=checked,
+        submitted_at=now,
     )
-    progress = ModuleProgress.objects.select_for_update().get(pk=_progress(user, module).pk)
+    progress = ModuleProgress.objects.select_for_update().get(pk=_progress(user, module, now).pk)
     if attempt.passed and progress.passed_at is None:
-        progress.passed_at = timezone.now()
+        progress.passed_at = now
         progress.save(update_fields=["passed_at"])
-    if _complete_if_done(progress, module):
-        _issue_track_certificate_if_complete(user, progress.track)
+    if _complete_if_done(progress, module, now):
+        _issue_track_certificate_if_complete(user, progress.track, now)
     return QuizResult(attempt=attempt, questions=results)
-
-
-def _score(module: ModulePage, chosen_by_question: Mapping[str, Sequence[str]]) -> list:
-    results = []
-    for question in quiz_questions(module):
-        if question["id"] not in chosen_by_question:
-            continue
-        chosen = list(chosen_by_question[question["id"]])
-        right = {answer["id"] for answer in question["answers"] if answer["correct"]}
-        results.append(
-            QuestionResult(
-                id=question["id"],
-                question=question["question"],
-                kind=question["kind"],
-                correct=set(chosen) == right,
-                chosen=chosen,
-                answers=question["answers"],
-            )
-        )
-    return results
-
-
-def attempt_result(attempt: QuizAttempt) -> QuizResult | None:
-    """An attempt shown again (after the redirect that follows submitting it)."""
-    if attempt.module is None:
-        return None
-    return QuizResult(attempt=attempt, questions=_score(attempt.module, attempt.answers))
 
 
 # Certificates
@@ -275,11 +220,6 @@ def attempt_result(attempt: QuizAttempt) -> QuizResult | None:
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(code: str) -> str:
-    """What a reader typed, as stored: upper case, without spaces or hyphens."""
-    return "".join(char for char in code.upper() if char.isalnum())[:64]
 
 
 def _create_certificate(**fields) -> Certificate:
@@ -303,38 +243,32 @@ def _existing_certificate(fields: dict) -> Certificate | None:
     return Certificate.objects.filter(**lookup).first()
 
 
-def track_is_complete(user: User, track: TrackPage) -> bool:
-    if not track.live:
-        return False
-    module_ids = list(track.modules().values_list("pk", flat=True))
-    if not module_ids:
-        return False
-    done = ModuleProgress.objects.filter(
-        user=user, module_id__in=module_ids, completed_at__isnull=False
-    ).count()
-    return done == len(module_ids)
-
-
-def _issue_track_certificate_if_complete(user: User, track: TrackPage | None) -> None:
-    if track is not None and track.live and track_is_complete(user, track):
-        issue_track_certificate(user, track)
+def _issue_track_certificate_if_complete(
+    user: User, track: TrackPage | None, now: datetime.datetime
+) -> None:
+    if track is not None and track.live and queries.track_is_complete(user, track):
+        issue_track_certificate(user, track, now=now)
 
 
 @transaction.atomic
-def issue_track_certificate(user: User, track: TrackPage) -> Certificate:
+def issue_track_certificate(
+    user: User, track: TrackPage, *, now: datetime.datetime | None = None
+) -> Certificate:
     """Issue the member's certificate for a completed track; the same one if asked again."""
+    now = now or timezone.now()
     _require_member(user)
     existing = Certificate.objects.filter(
         user=user, track=track, kind=CertificateKind.TRACK
     ).first()
     if existing is not None:
         return existing
-    if not track.live or not track_is_complete(user, track):
+    if not track.live or not queries.track_is_complete(user, track):
         raise LearningError(_("Complete every module of the track to earn its certificate."))
     return _create_certificate(
         kind=CertificateKind.TRACK,
         user=user,
         track=track,
+        issued_at=now,
         recipient_name=user.get_full_name(),
         title=track.title,
         level=track.get_framework_level_display(),
@@ -352,17 +286,19 @@ def issue_track_certificate(user: User, track: TrackPage) -> Certificate:
     )
 
 
-def issue_due_echo_certificates(now=None) -> int:
+def issue_due_echo_certificates(*, now: datetime.datetime | None = None) -> int:
     """Certify attendees of every programme whose cycle has ended; safe to run daily (a
     member gets one certificate per programme cycle). Returns certificates issued or held."""
     now = now or timezone.now()
     return sum(
-        len(issue_echo_certificates(programme, now))
+        len(issue_echo_certificates(programme, now=now))
         for programme in EchoProgramme.objects.filter(cycle_end__lt=timezone.localdate(now))
     )
 
 
-def issue_echo_certificates(programme: EchoProgramme, now=None) -> list[Certificate]:
+def issue_echo_certificates(
+    programme: EchoProgramme, *, now: datetime.datetime | None = None
+) -> list[Certificate]:
     """After a cycle ends, certify every member who attended at least 80% of its sessions."""
     now = now or timezone.now()
     if programme.cycle_end >= timezone.localdate(now):
@@ -389,8 +325,11 @@ def issue_echo_certificates(programme: EchoProgramme, now=None) -> list[Certific
 
 
 @transaction.atomic
-def issue_echo_certificate(member: User, programme: EchoProgramme, now=None) -> Certificate | None:
-    """The member's certificate of participation in an ended cycle, if they attended 80%."""
+def issue_echo_certificate(
+    member: User, programme: EchoProgramme, *, now: datetime.datetime | None = None
+) -> Certificate | None:
+    """The member's certificate of participation in an ended cycle, if they attended 80%, as
+    at `now`: the sessions held by then count, and the certificate is issued then."""
     now = now or timezone.now()
     if not member_permissions.is_approved_member(member):
         return None
@@ -415,6 +354,7 @@ def issue_echo_certificate(member: User, programme: EchoProgramme, now=None) -> 
         kind=CertificateKind.ECHO_CYCLE,
         user=member,
         programme=programme,
+        issued_at=now,
         recipient_name=member.get_full_name(),
         title=programme.name,
         level=_("ECHO cycle participation"),
@@ -427,13 +367,3 @@ def issue_echo_certificate(member: User, programme: EchoProgramme, now=None) -> 
             "end": programme.cycle_end.strftime("%d/%m/%Y"),
         },
     )
-
-
-def learning_index() -> LearningIndexPage | None:
-    return LearningIndexPage.objects.live().first()
-
-
-def learning_index_url() -> str | None:
-    """The address of "My learning", for the main navigation."""
-    index = learning_index()
-    return index.url if index is not None else None

@@ -17,7 +17,7 @@ from core.dashboard import OCCURRENCE_PANELS, object_panels
 from members import permissions as member_permissions
 from members.decorators import member_required
 
-from . import cpd, services
+from . import cpd, queries, services
 from .forms import PeriodForm, VerifyForm
 from .models import (
     Certificate,
@@ -101,7 +101,7 @@ def module_context(request: HttpRequest, module: ModulePage) -> dict:
         "previous_module": previous,
         "next_module": following,
         "progress": progress,
-        "questions": services.quiz_questions(module),
+        "questions": queries.quiz_questions(module),
         "attempts": (
             list(QuizAttempt.objects.filter(user=user, module=module)[:5]) if progress else []
         ),
@@ -163,7 +163,7 @@ def _shown_attempt(request: HttpRequest, module: ModulePage):
     attempt = QuizAttempt.objects.filter(
         pk=int(attempt_id), user=request.user, module=module
     ).first()
-    return services.attempt_result(attempt) if attempt else None
+    return queries.attempt_result(attempt) if attempt else None
 
 
 @member_required
@@ -200,7 +200,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     """Anyone may check a certificate: by the form, or by the address printed on it."""
     form = VerifyForm(request.GET or None)
     if form.is_valid():
-        code = services.normalise_code(form.cleaned_data["code"])
+        code = queries.normalise_code(form.cleaned_data["code"])
         if code:
             return redirect("learning:verify_code", code=code)
         form.add_error("code", _("Enter the code printed on the certificate."))
@@ -208,7 +208,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
-    found = Certificate.objects.filter(code=services.normalise_code(code)).first()
+    found = Certificate.objects.filter(code=queries.normalise_code(code)).first()
     if found is None:
         return render(request, "learning/verify_unknown.html", {"form": VerifyForm()}, status=404)
     return render(request, "learning/verify_result.html", {"certificate": found})

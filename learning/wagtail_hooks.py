@@ -8,7 +8,7 @@ from wagtail import hooks
 from core.dashboard import DashboardPanel
 from members import permissions as member_permissions
 
-from . import services
+from . import queries
 from .models import TrackPage
 from .progress import my_learning_sections
 
@@ -19,7 +19,7 @@ PANEL_LIMIT = 3
 def learning_panel(request: HttpRequest) -> DashboardPanel | None:
     if not member_permissions.is_approved_member(request.user):
         return None
-    index = services.learning_index()
+    index = queries.learning_index()
     if index is None:
         return None
     tracks = list(TrackPage.objects.child_of(index).live().public().order_by("path"))

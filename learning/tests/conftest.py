@@ -19,7 +19,7 @@ from events import services as events_services
 from events.models import AttendanceStatus, EchoProgramme, EventKind
 from events.scheduling import Recurrence
 from events.tests.conftest import LONDON, first_occurrence, london, make_event, soon
-from learning import services
+from learning import queries, services
 from learning.models import LearningIndexPage, ModulePage, TrackPage
 from members.models import StaffGroup
 from tests.factories import UserFactory
@@ -108,7 +108,7 @@ def make_module(track: TrackPage, slug: str, quiz=None, **fields) -> ModulePage:
 
 def pick(module: ModulePage, *choices: Sequence[int]) -> dict[str, list[str]]:
     """Answers to the module's quiz: for each question in turn, the indexes chosen."""
-    questions = services.quiz_questions(module)
+    questions = queries.quiz_questions(module)
     return {
         q["id"]: [q["answers"][index]["id"] for index in chosen]
         for q, chosen in zip(questions, choices, strict=True)
@@ -118,7 +118,7 @@ def pick(module: ModulePage, *choices: Sequence[int]) -> dict[str, list[str]]:
 def right_answers(module: ModulePage) -> dict[str, list[str]]:
     return {
         q["id"]: [a["id"] for a in q["answers"] if a["correct"]]
-        for q in services.quiz_questions(module)
+        for q in queries.quiz_questions(module)
     }
 
 

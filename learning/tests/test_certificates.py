@@ -481,3 +481,40 @@ def test_an_echo_certificate_is_shown_and_verifiable(
     verified = main_text(nurse_client.get(f"/certificates/{certificate.display_code}/"))
     assert "ECHO programme" in verified and "Transition ECHO" in verified
     assert "Attended 4 of 5" not in verified
+
+
+# Moments given to the services
+
+
+def test_the_track_certificate_is_issued_when_the_last_module_is_completed(
+    nurse, track, reading_module, quiz_module
+):
+    services.mark_read(nurse, reading_module, now=at(datetime.date(2026, 2, 2), 10, 0))
+    services.mark_read(nurse, quiz_module, now=at(datetime.date(2026, 2, 9), 10, 0))
+    passed = at(datetime.date(2026, 2, 9), 10, 5)
+
+    services.submit_quiz(nurse, quiz_module, right_answers(quiz_module), now=passed)
+
+    assert Certificate.objects.get(user=nurse).issued_at == passed
+
+
+def test_a_claimed_track_certificate_is_issued_at_the_moment_given(nurse, track, completed):
+    completed.delete()
+    claimed = at(datetime.date(2026, 4, 1), 16, 30)
+
+    certificate = services.issue_track_certificate(nurse, track, now=claimed)
+
+    assert certificate.issued_at == claimed
+    assert services.issue_track_certificate(nurse, track, now=timezone.now()) == certificate
+
+
+def test_an_echo_certificate_is_issued_at_the_moment_given(nurse, coordinator):
+    programme = ended_echo_cycle(5)
+    for session in sessions_of(programme):
+        attend(session, nurse, by=coordinator)
+    next_morning = at(programme.cycle_end + datetime.timedelta(days=1), 10, 0)
+
+    certificate = services.issue_echo_certificate(nurse, programme, now=next_morning)
+
+    assert certificate is not None and certificate.issued_at == next_morning
+    assert certificate.detail.startswith("Attended 5 of 5 sessions, ")

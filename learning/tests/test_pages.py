@@ -12,7 +12,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from cop_site.models import HomePage
 from events.models import EventKind
-from learning import services
+from learning import queries, services
 from learning.models import (
     LearningIndexPage,
     ModulePage,
@@ -138,7 +138,7 @@ def test_a_coordinator_creates_a_module_with_a_quiz(
     module = ModulePage.objects.get(slug="talking-with-siblings")
     assert module.live and module.get_parent().pk == track.pk
     assert module.has_quiz and module.pass_mark == 75
-    questions = services.quiz_questions(module)
+    questions = queries.quiz_questions(module)
     assert [(q["kind"], [a["correct"] for a in q["answers"]]) for q in questions] == [
         ("single", [True, False]),
         ("multiple", [True, True, False]),

@@ -11,7 +11,7 @@ from learning import services
 from learning.models import ModuleProgress
 from learning.progress import my_learning_sections, track_progress
 
-from .conftest import QUIZ, complete, make_module, make_track, pick, right_answers
+from .conftest import QUIZ, complete, london, make_module, make_track, pick, right_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +72,27 @@ def test_reading_twice_keeps_the_first_time(nurse, reading_module):
 
     assert (again.read_at, again.completed_at) == (first.read_at, first.completed_at)
     assert ModuleProgress.objects.filter(user=nurse).count() == 1
+
+
+def test_visiting_and_reading_happen_at_the_moment_given(nurse, track, reading_module):
+    opened = london(2026, 3, 2, 9, 15)
+    read = london(2026, 3, 2, 9, 45)
+
+    services.record_visit(nurse, reading_module, now=opened)
+    services.mark_read(nurse, reading_module, now=read)
+
+    progress = ModuleProgress.objects.get(user=nurse, module=reading_module)
+    assert (progress.started_at, progress.last_visited_at) == (opened, opened)
+    assert (progress.read_at, progress.completed_at) == (read, read)
+
+    later = london(2026, 3, 9, 14, 0)
+    services.record_visit(nurse, reading_module, now=later)
+    progress.refresh_from_db()
+    assert (progress.started_at, progress.last_visited_at, progress.read_at) == (
+        opened,
+        later,
+        read,
+    )
 
 
 def test_marking_read_on_the_page_goes_on_to_the_next_module(

@@ -5,11 +5,19 @@ from __future__ import annotations
 import pytest
 from django.utils.http import urlencode
 
-from learning import services
+from learning import queries, services
 from learning.models import ModuleProgress, QuizAttempt
 from tests.factories import UserFactory
 
-from .conftest import QUIZ_RIGHT, form_data, make_module, pick, right_answers, yes_no_quiz
+from .conftest import (
+    QUIZ_RIGHT,
+    form_data,
+    london,
+    make_module,
+    pick,
+    right_answers,
+    yes_no_quiz,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +194,7 @@ def made_up_question(module, other):
 
 
 def answer_from_another_question(module, other):
-    questions = services.quiz_questions(module)
+    questions = queries.quiz_questions(module)
     answers = right_answers(module)
     answers[questions[0]["id"]] = [questions[1]["answers"][0]["id"]]
     return form_data(answers)
@@ -194,14 +202,14 @@ def answer_from_another_question(module, other):
 
 def answer_from_another_module(module, other):
     answers = right_answers(module)
-    first = services.quiz_questions(module)[0]["id"]
+    first = queries.quiz_questions(module)[0]["id"]
     answers[first] = next(iter(right_answers(other).values()))
     return form_data(answers)
 
 
 def one_question_unanswered(module, other):
     answers = right_answers(module)
-    answers.pop(services.quiz_questions(module)[1]["id"])
+    answers.pop(queries.quiz_questions(module)[1]["id"])
     return form_data(answers)
 
 
@@ -211,26 +219,26 @@ def no_answers(module, other):
 
 def empty_answer(module, other):
     answers = right_answers(module)
-    answers[services.quiz_questions(module)[0]["id"]] = [""]
+    answers[queries.quiz_questions(module)[0]["id"]] = [""]
     return form_data(answers)
 
 
 def same_answer_twice(module, other):
-    second = services.quiz_questions(module)[1]
+    second = queries.quiz_questions(module)[1]
     answers = right_answers(module)
     answers[second["id"]] = [second["answers"][0]["id"]] * 2
     return form_data(answers)
 
 
 def same_right_answer_twice_on_single_choice(module, other):
-    first = services.quiz_questions(module)[0]
+    first = queries.quiz_questions(module)[0]
     answers = right_answers(module)
     answers[first["id"]] = [first["answers"][1]["id"]] * 2
     return form_data(answers)
 
 
 def two_answers_to_single_choice(module, other):
-    first = services.quiz_questions(module)[0]
+    first = queries.quiz_questions(module)[0]
     answers = right_answers(module)
     answers[first["id"]] = [answer["id"] for answer in first["answers"]]
     return form_data(answers)
@@ -406,13 +414,32 @@ def test_another_members_attempt_is_not_shown(nurse_client, nurse, quiz_module):
 
 
 def test_a_refused_quiz_keeps_the_choices_and_names_the_question(nurse_client, quiz_module):
-    first = services.quiz_questions(quiz_module)[0]
+    first = queries.quiz_questions(quiz_module)[0]
     chosen = first["answers"][1]["id"]
 
     response = post_quiz(nurse_client, quiz_module, {f"q-{first['id']}": [chosen]})
 
     page = response.content.decode()
     assert response.status_code == 400
-    second = services.quiz_questions(quiz_module)[1]
+    second = queries.quiz_questions(quiz_module)[1]
     assert f'href="#question-{second["id"]}">Answer question 2.</a>' in page
     assert f'value="{chosen}" checked' in page
+
+
+def test_an_attempt_is_submitted_at_the_moment_given(nurse, quiz_module):
+    read, failed, passed = (
+        london(2026, 5, 4, 10, 0),
+        london(2026, 5, 4, 10, 4),
+        london(2026, 5, 5, 12, 0),
+    )
+    services.mark_read(nurse, quiz_module, now=read)
+
+    services.submit_quiz(nurse, quiz_module, pick(quiz_module, [0], [0]), now=failed)
+    services.submit_quiz(nurse, quiz_module, right_answers(quiz_module), now=passed)
+
+    assert list(QuizAttempt.objects.filter(user=nurse).values_list("submitted_at", "passed")) == [
+        (passed, True),
+        (failed, False),
+    ]
+    progress = ModuleProgress.objects.get(user=nurse, module=quiz_module)
+    assert (progress.read_at, progress.passed_at, progress.completed_at) == (read, passed, passed)
