@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -42,7 +43,7 @@ Cell = tuple[str, int]  # (field code, row); row 0 outside repeating groups
 class ReturnError(Exception):
     """Answers that cannot be saved; `errors` maps (code, row) → message. Nothing was saved."""
 
-    def __init__(self, errors: Mapping[Cell | str, str]):
+    def __init__(self, errors: Mapping[Cell, str] | Mapping[str, str] | Mapping[Cell | str, str]):
         self.errors = dict(errors)
         super().__init__("; ".join(f"{key}: {message}" for key, message in self.errors.items()))
 
@@ -73,7 +74,9 @@ def ensure_editable(template: ReturnTemplate) -> None:
 @transaction.atomic
 def new_version(template: ReturnTemplate) -> ReturnTemplate:
     """A draft copy of `template` as its next version, with every section and field."""
-    latest = ReturnTemplate.objects.filter(slug=template.slug).order_by("-version").first().version
+    latest = max(
+        ReturnTemplate.objects.filter(slug=template.slug).values_list("version", flat=True)
+    )
     copy = ReturnTemplate.objects.create(
         name=template.name,
         slug=template.slug,
@@ -91,7 +94,7 @@ def new_version(template: ReturnTemplate) -> ReturnTemplate:
             old_pk, old_group = field.pk, field.group_id
             field.pk = None
             field.section = new_section
-            field.group = copied.get(old_group)
+            field.group = copied[old_group] if old_group is not None else None
             field.save()
             copied[old_pk] = field
     return copy
@@ -436,7 +439,7 @@ def save_answers(
     merged = {**stored, **parsed}
     for (code, row), value in parsed.items():
         field = lay.by_code[code]
-        owner = groups.get(field.group_id) if field.group_id else field
+        owner = groups[field.group_id] if field.group_id else field
         if value is not None and not is_shown(owner, merged):
             errors[(code, row)] = _(
                 "This question is not asked with your other answers, so it was not saved."
@@ -812,7 +815,7 @@ def network_summary(template: ReturnTemplate, *, full: bool) -> dict:
         "kind": (OrganisationKind, lambda r: r.organisation.kind),
         "network_role": (NetworkRole, lambda r: r.organisation.network_role),
     }
-    result = {"fields": numeric, "splits": {}}
+    result: dict[str, Any] = {"fields": numeric, "splits": {}}
     for name, (choices, key) in splits.items():
         groups = {}
         for value, label in choices.choices:

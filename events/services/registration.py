@@ -50,7 +50,7 @@ def register_for_occurrence(member: User, occurrence: Occurrence) -> Registratio
     details = getattr(occurrence.event, "details", None)
     taken = Registration.objects.filter(occurrence=occurrence).confirmed().count()
     full = details is not None and details.capacity is not None and taken >= details.capacity
-    if full and not details.waiting_list:
+    if full and not getattr(details, "waiting_list", False):
         raise RegistrationError(_("This event is full and has no waiting list."))
     now = timezone.now()
     status = RegistrationStatus.WAITING if full else RegistrationStatus.REGISTERED
