@@ -407,11 +407,15 @@ async def test_snapshot_plus_events_equals_a_fresh_snapshot(room):
     ]
     for sender, frame in script:
         await sender.send_json_to(frame)
-        await asyncio.sleep(0.05)
+        # Every step is broadcast to the whole room: once the facilitator hears it, it
+        # has been applied, so the next step cannot overtake it however busy the machine.
+        await fac.receive_json_from(timeout=10)
     poll_id = await database_sync_to_async(lambda: Poll.objects.get().pk)()
     await ben.send_json_to({"type": "poll.vote", "poll": poll_id, "option": 1})
-    await asyncio.sleep(0.3)
-    events = await drain(amy, timeout=0.5)
+    events = []
+    while not any(e["type"] == "poll" and e["poll"]["total"] == 1 for e in events):
+        events.append(await amy.receive_json_from(timeout=10))
+    events += await drain(amy, timeout=0.5)
     assert not [e for e in events if e["type"] == "error"]
     state = amy_state
     for event in events:
