@@ -344,9 +344,10 @@ def record_adoption(
     status: str,
     reason: str = "",
     *,
-    at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
 ) -> Adoption:
-    """An organisation lead records the organisation's position; history is kept."""
+    """An organisation lead records the organisation's position; history is kept. `now`
+    (default the present) is when it is recorded."""
     if not permissions.can_record_adoption(user, organisation):
         raise GuidelineError(_("Only a lead of this organisation can record its adoption."))
     if not guideline.live:
@@ -362,7 +363,7 @@ def record_adoption(
         raise GuidelineError(_("Give the reason your organisation has not adopted it."))
     if status == AdoptionStatus.ADOPTED_WITH_CHANGES and not reason:
         raise GuidelineError(_("Describe the local changes your organisation made."))
-    at = at or timezone.now()
+    at = now or timezone.now()
     adoption, created = Adoption.objects.select_for_update().get_or_create(
         guideline=guideline,
         organisation=organisation,

@@ -315,7 +315,7 @@ def _record_adoptions(
         if lead is None or at >= end:
             continue
         services.record_adoption(
-            lead, page, organisation, adoption["status"], adoption.get("reason", ""), at=at
+            lead, page, organisation, adoption["status"], adoption.get("reason", ""), now=at
         )
 
 

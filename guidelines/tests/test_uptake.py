@@ -107,7 +107,7 @@ def network(index, author, clinical_reviewer, executive) -> Network:
         if number == 1:
             services.acknowledge(people[who], page, 1)
     services.record_adoption(
-        people["a1"], page, orgs["alder"], AdoptionStatus.UNDER_REVIEW, at=noon(20)
+        people["a1"], page, orgs["alder"], AdoptionStatus.UNDER_REVIEW, now=noon(20)
     )
 
     page = endorse_new_version(
@@ -116,14 +116,16 @@ def network(index, author, clinical_reviewer, executive) -> Network:
     for who, number, _days in ACKNOWLEDGEMENTS:
         if number == 2:
             services.acknowledge(people[who], page, 2)
-    services.record_adoption(people["a1"], page, orgs["alder"], AdoptionStatus.ADOPTED, at=noon(10))
+    services.record_adoption(
+        people["a1"], page, orgs["alder"], AdoptionStatus.ADOPTED, now=noon(10)
+    )
     services.record_adoption(
         people["b1"],
         page,
         orgs["birch"],
         AdoptionStatus.ADOPTED_WITH_CHANGES,
         "Uses the local syringe driver.",
-        at=noon(5),
+        now=noon(5),
     )
     services.record_adoption(
         people["c1"],
@@ -131,9 +133,11 @@ def network(index, author, clinical_reviewer, executive) -> Network:
         orgs["cedar"],
         AdoptionStatus.NOT_ADOPTED,
         "No inpatient beds.",
-        at=noon(3),
+        now=noon(3),
     )
-    services.record_adoption(people["d1"], page, orgs["damson"], AdoptionStatus.ADOPTED, at=noon(1))
+    services.record_adoption(
+        people["d1"], page, orgs["damson"], AdoptionStatus.ADOPTED, now=noon(1)
+    )
 
     v1, v2 = EndorsedVersion.objects.filter(guideline=page).order_by("number")
     EndorsedVersion.objects.filter(pk=v1.pk).update(endorsed_at=noon(30))
