@@ -4,9 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from members import roles
-from members.models import ApprovalStatus
-from tests.factories import OrganisationFactory, UserFactory
+# The builders in each app's tests/factories.py (and the browser tests' helpers) are
+# imported by the tests, not collected, so pytest would leave their asserts alone; registered
+# here, before anything imports them, their asserts fail with the same detailed messages as
+# the tests' own.
+APPS_WITH_FACTORIES = (
+    "core",
+    "demo",
+    "members",
+    "events",
+    "learning",
+    "guidelines",
+    "forums",
+    "evaluation",
+    "returns",
+)
+pytest.register_assert_rewrite(
+    *(f"{app}.tests.factories" for app in APPS_WITH_FACTORIES), "tests.browser"
+)
+
+from members import roles  # noqa: E402
+from members.models import ApprovalStatus  # noqa: E402
+from members.tests.factories import OrganisationFactory, UserFactory  # noqa: E402
 
 
 @pytest.fixture

@@ -11,107 +11,16 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
+from events.tests.factories import build_room, events_for
 from members import roles
 from members.models import ApprovalStatus, NetworkRole
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from members.tests.factories import OrganisationFactory, UserFactory
+from tests.browser import AXE_OPTIONS, HEADINGS_SCRIPT, UNLABELLED_SCRIPT, check_page, sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-    "resultTypes": ["violations"],
-}
-
-HEADINGS_SCRIPT = """
-() => Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6'))
-  .filter(h => h.offsetParent !== null || h.classList.contains('nhsuk-u-visually-hidden'))
-  .map(h => Number(h.tagName[1]))
-"""
-
-UNLABELLED_SCRIPT = """
-() => Array.from(document.querySelectorAll('input,select,textarea'))
-  .filter(el => el.type !== 'hidden')
-  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
-  .map(el => el.name || el.id)
-"""
-
-
-def check_page(page, path: str, axe: Axe) -> list[str]:
-    problems = []
-    response = page.goto(path)
-    if response is None or response.status >= 500:
-        return [f"{path}: server error"]
-    results = axe.run(page, options=AXE_OPTIONS)
-    for violation in results.response["violations"]:
-        targets = [node["target"] for node in violation["nodes"]][:3]
-        problems.append(f"{path}: {violation['id']} {violation['help']} {targets}")
-    levels = page.evaluate(HEADINGS_SCRIPT)
-    if levels.count(1) != 1:
-        problems.append(f"{path}: expected one h1, found {levels.count(1)}")
-    for previous, current in zip(levels, levels[1:], strict=False):
-        if current > previous + 1:
-            problems.append(f"{path}: heading jumps from h{previous} to h{current}")
-    unlabelled = page.evaluate(UNLABELLED_SCRIPT)
-    if unlabelled:
-        problems.append(f"{path}: unlabelled form controls {unlabelled}")
-    if page.evaluate("document.documentElement.scrollWidth") > 360:
-        problems.append(f"{path}: wider than 360 px")
-    return problems
-
-
-def sign_in(page, email):
-    page.goto("/members/login/")
-    page.get_by_label("Work e-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def events_for(member, coordinator):
-    """An ECHO programme with a session, a registration and a case, for the events pages."""
-    import datetime
-
-    from events import services
-    from events.models import EventKind
-    from events.scheduling import Recurrence
-    from events.tests.conftest import make_event, soon
-
-    start = soon(days=5)
-    series = make_event(
-        title="Symptom management ECHO",
-        kind=EventKind.ECHO_SESSION,
-        start=start,
-        recurrence=Recurrence.MONTHLY_WEEKDAY,
-        repeat_until=(start + datetime.timedelta(days=100)).date(),
-        description="<p>Monthly case discussion.</p>",
-    )
-    programme = services.create_programme(
-        name="Symptom management ECHO",
-        slug="symptom-echo",
-        description="Monthly case discussion.",
-        series=series,
-        cycle_start=start.date(),
-        cycle_end=(start + datetime.timedelta(days=100)).date(),
-        hub_team=[coordinator],
-    )
-    session = series.occurrence_set.order_by("start").first()
-    services.plan_session(session, didactic_topic="Breathlessness at home")
-    services.register_for_occurrence(member, session)
-    case = services.submit_case(
-        member,
-        session,
-        services.CaseData(
-            title="Breathlessness at home",
-            age_band="12_17",
-            condition_group="act3",
-            summary="A 15-year-old with DMD, breathless at home.",
-            question="How should we plan for escalation?",
-        ),
-    )
-    return {"programme": programme, "session": session, "case": case}
 
 
 @pytest.fixture
@@ -240,8 +149,6 @@ def test_the_scan_itself_finds_problems(browser_page):
 
 
 def test_live_room_pages(open_page):
-    from events.tests.test_live_room import build_room
-
     room = build_room()
     axe = Axe()
     problems = []

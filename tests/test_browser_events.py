@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from events.models import Case, Registration, RegistrationStatus
-from tests.factories import PASSWORD, UserFactory
-from tests.test_accessibility import events_for
+from events.tests.factories import events_for
+from members.tests.factories import PASSWORD, UserFactory
 
 pytestmark = [
     pytest.mark.browser,

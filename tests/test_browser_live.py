@@ -7,27 +7,13 @@ import re
 import pytest
 
 from events.models import Attendance, AttendanceSource, Case, ChatMessage, PollVote, Recommendation
-from events.tests.test_live_room import build_room
-from tests.factories import PASSWORD
+from events.tests.factories import build_room
+from tests.browser import enter_room
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def sign_in(page, email):
-    page.goto("/members/login/")
-    page.get_by_label("Work e-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def enter_room(page, user, occurrence_id):
-    sign_in(page, user.email)
-    page.goto(f"/sessions/{occurrence_id}/live/")
-    page.locator("#live-status").get_by_text("Connected").wait_for()
 
 
 def test_facilitator_and_two_members_run_a_session(open_page):

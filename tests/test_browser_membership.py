@@ -8,7 +8,7 @@ import pytest
 
 from members import roles
 from members.models import ApprovalStatus, NetworkRole, User
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from members.tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,

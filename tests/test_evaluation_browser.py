@@ -12,10 +12,10 @@ from schedule.models import Occurrence
 
 from evaluation.models import Answer, Response
 from events.models import Attendance, PresenceInterval
-from events.tests.test_live_room import build_room
+from events.tests.factories import build_room
 from members import roles
-from tests.factories import UserFactory
-from tests.test_browser_live import enter_room, sign_in
+from members.tests.factories import UserFactory
+from tests.browser import enter_room, sign_in
 
 pytestmark = [
     pytest.mark.browser,

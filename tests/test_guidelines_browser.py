@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from guidelines import services
 from guidelines.models import Acknowledgement, Adoption, GuidelineIndexPage, GuidelinePage
-from guidelines.tests.conftest import make_draft
+from guidelines.tests.factories import make_draft
 from members import roles
 from members.models import NetworkRole, StaffGroup
-from tests.factories import OrganisationFactory, UserFactory
-from tests.test_accessibility import check_page, sign_in
+from members.tests.factories import OrganisationFactory, UserFactory
+from tests.browser import check_page, sign_in
 
 pytestmark = [
     pytest.mark.browser,

@@ -7,10 +7,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from learning.models import Certificate, LearningIndexPage, QuizAttempt
-from learning.tests.conftest import QUIZ, make_module, make_track
+from learning.tests.factories import QUIZ, make_module, make_track
 from members.models import StaffGroup
-from tests.factories import UserFactory
-from tests.test_accessibility import AXE_OPTIONS, check_page, sign_in
+from members.tests.factories import UserFactory
+from tests.browser import AXE_OPTIONS, check_page, sign_in
 
 pytestmark = [
     pytest.mark.browser,

@@ -27,7 +27,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from events import services
 from events.models import EventKind
 from members import roles
-from tests.factories import UserFactory, session_cookie
+from members.tests.factories import UserFactory, session_cookie
 from tests.rig import free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -10,10 +10,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from members import roles
+from members.tests.factories import OrganisationFactory, UserFactory
 from returns import services
-from returns.tests.conftest import FULL, build_template
-from tests.factories import OrganisationFactory, UserFactory
-from tests.test_accessibility import check_page, sign_in
+from returns.tests.factories import FULL, build_template
+from tests.browser import check_page, sign_in
 
 pytestmark = [
     pytest.mark.browser,

@@ -9,8 +9,8 @@ from axe_playwright_python.sync_playwright import Axe
 from forums import services
 from forums.models import Category
 from members import roles
-from tests.factories import UserFactory
-from tests.test_accessibility import check_page, sign_in
+from members.tests.factories import UserFactory
+from tests.browser import check_page, sign_in
 
 pytestmark = [
     pytest.mark.browser,

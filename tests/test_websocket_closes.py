@@ -9,7 +9,7 @@ import pytest
 import websockets
 
 from members.consumers import CLOSE_NOT_SIGNED_IN, CLOSE_TOO_BIG, CLOSE_UNSUPPORTED_DATA
-from tests.factories import UserFactory, session_cookie
+from members.tests.factories import UserFactory, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

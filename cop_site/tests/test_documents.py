@@ -11,7 +11,7 @@ from wagtail.models import Collection
 from learning.models import StudyDayPage
 from members.documents import members_collection
 from members.models import ApprovalStatus
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

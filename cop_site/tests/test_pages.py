@@ -13,7 +13,7 @@ from cop_site.models import HomePage, NewsIndexPage, NewsPage, StandardPage
 from guidelines.models import GuidelineIndexPage
 from learning.models import LearningIndexPage
 from members import roles
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from members.consumers import (
     MAX_FRAME_BYTES,
 )
 from members.models import ApprovalStatus
-from tests.factories import UserFactory, session_cookie
+from members.tests.factories import UserFactory, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -17,10 +17,10 @@ from core.pii import (
     KIND_PHONE_NUMBER,
     KIND_POSSIBLE_NHS_NUMBER,
     KIND_POSTCODE,
-    KINDS,
-    Finding,
     find_identifiers,
 )
+
+from .factories import assert_well_formed
 
 
 def nhs_check_digit(first_nine: str) -> int | None:
@@ -34,17 +34,6 @@ def nhs_check_digit(first_nine: str) -> int | None:
     if check == 10:
         return None
     return check
-
-
-def assert_well_formed(text: str, findings: list[Finding]) -> None:
-    previous_end = 0
-    for finding in findings:
-        assert finding.kind in KINDS
-        assert 0 <= finding.start < finding.end <= len(text)
-        assert text[finding.start : finding.end] == finding.text
-        assert str(finding.message)
-        assert finding.start >= previous_end, "findings overlap or are out of order"
-        previous_end = finding.end
 
 
 # (text, kind, the identifier that the one finding must be)

@@ -18,7 +18,7 @@ from core.pii import (
     refuse_identifiers,
 )
 
-from .test_pii import assert_well_formed
+from .factories import assert_well_formed
 
 IDENTIFYING = [
     # National Insurance numbers, however they are written (prefixes are not checked)

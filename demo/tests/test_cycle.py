@@ -11,7 +11,7 @@ from schedule.models import Occurrence
 
 from events.models import Attendance, Case, CaseStatus
 
-from .test_events import LONDON, load, snapshot
+from .factories import LONDON, load, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -1,53 +1,26 @@
-"""Fixtures for the evaluation tests: events, attendance and answers built through the services."""
+"""Fixtures for the evaluation tests: events, attendance and answers built through the
+services (the builders are in `factories.py`)."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from evaluation import services
-from evaluation.models import SurveyKind
 from events import services as events
-from events.models import AttendanceStatus, EventKind
+from events.models import EventKind
 from events.scheduling import Recurrence
-from events.tests.conftest import (  # noqa: F401  (fixtures re-exposed to these tests)
-    LONDON,
+from events.tests.factories import (  # noqa: F401  (fixtures re-exposed to these tests)
     echo,
     facilitator,
-    first_occurrence,
-    london,
     make_event,
     occurrence,
     session,
-    soon,
     webinar,
 )
 from members import roles
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-
-def days_ago(days: int, hour: int = 12, minute: int = 30) -> datetime.datetime:
-    """A local time `days` before today, at hour:minute UK time."""
-    return soon(days=-days, hour=hour, minute=minute)
-
-
-def past_event(days: int, *, title: str = "Pain assessment webinar", **kwargs):
-    """A one-off event that started `days` ago and has ended; returns its occurrence."""
-    return first_occurrence(make_event(title=title, start=days_ago(days), **kwargs))
-
-
-def attend(held, member, *, by, status=AttendanceStatus.PRESENT, minutes=None):
-    """Mark `member` on the register of `held` (present for its whole length by default)."""
-    return events.record_attendance(held, member, status=status, minutes=minutes, by=by)
-
-
-def register_in_the_past(member, held):
-    """Register `member` as they could have done the day before `held` started."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(timezone, "now", lambda: held.start - datetime.timedelta(days=1))
-        return events.register_for_occurrence(member, held)
+from .factories import attend, days_ago, past_event
 
 
 @pytest.fixture
@@ -94,7 +67,3 @@ def past_echo(facilitator):  # noqa: F811  (the re-exposed fixture)
         cycle_end=until,
         hub_team=[facilitator],
     )
-
-
-def post_ask(member, programme, now=None):
-    return services.cycle_ask(member, programme, SurveyKind.POST_CONFIDENCE, now)

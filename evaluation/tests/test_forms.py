@@ -13,7 +13,7 @@ from evaluation.services import AnswerData
 from events import services as events
 from events.queries import programme_sessions
 
-from .conftest import attend, post_ask
+from .factories import attend, post_ask
 
 pytestmark = pytest.mark.django_db
 

@@ -16,17 +16,11 @@ from evaluation.services import AnswerData
 from events import services as events
 from events.models import AttendanceStatus, EventKind
 from events.queries import programme_sessions
+from events.tests.factories import LONDON, make_event
 from members.models import NetworkRole, OrganisationKind, Rurality, StaffGroup
-from tests.factories import OrganisationFactory, UserFactory
+from members.tests.factories import OrganisationFactory, UserFactory
 
-from .conftest import (
-    LONDON,
-    attend,
-    make_event,
-    past_event,
-    post_ask,
-    register_in_the_past,
-)
+from .factories import attend, past_event, post_ask, register_in_the_past
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from evaluation import services
 from evaluation.models import Response
 from events import services as event_services
 from events.models import AttendanceStatus, EventKind
-from events.tests.conftest import first_occurrence, make_event
+from events.tests.factories import first_occurrence, make_event
 from members import roles
-from tests.factories import OrganisationFactory, UserFactory
+from members.tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,25 +13,11 @@ from evaluation.services import AnswerData, SurveyError
 from events import services as events
 from events.models import AttendanceStatus, EventKind
 from events.queries import programme_sessions
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import attend, past_event, post_ask, register_in_the_past
+from .factories import attend, full_answers, past_event, post_ask, questions, register_in_the_past
 
 pytestmark = pytest.mark.django_db
-
-
-def questions(ask):
-    return [question for question, _topic in services.questions_with_topics(ask)]
-
-
-def full_answers(ask, value: int = 4, text: str = "I will ask about pain at every visit."):
-    answers = []
-    for question in questions(ask):
-        if question.kind == QuestionKind.FREE_TEXT:
-            answers.append(AnswerData(question.pk, text=text))
-        else:
-            answers.append(AnswerData(question.pk, value=value))
-    return answers
 
 
 def saved(response) -> dict[int, object]:

@@ -10,8 +10,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from evaluation import services
 from evaluation.models import Answer, Question, Survey
 
-from .conftest import attend
-from .test_services import full_answers
+from .factories import attend, full_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -25,9 +25,9 @@ from events.models import (
 from events.scheduling import Recurrence
 from members import roles
 from members.models import ApprovalStatus
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import first_occurrence, london, make_event
+from .factories import first_occurrence, london, make_event
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from events import services
 from events.exceptions import CaseError
 from events.models import Case, CaseStatus
 from members import roles
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import first_occurrence, make_event
+from .factories import first_occurrence, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -249,7 +249,7 @@ def test_review_queue_for_reviewers_only(client, case, facilitator):
 
 
 def test_no_cases_for_a_session_that_has_started(member):
-    from .conftest import london
+    from .factories import london
 
     past = first_occurrence(make_event(kind="echo_session", start=london(2026, 1, 13, 12, 30)))
     with pytest.raises(CaseError):

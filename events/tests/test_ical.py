@@ -13,9 +13,9 @@ from icalendar import Calendar
 from events import ical, scheduling, services
 from events.models import CalendarFeed, RegistrationStatus
 from events.scheduling import Recurrence
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import LONDON, first_occurrence, london, make_event
+from .factories import LONDON, first_occurrence, london, make_event
 
 pytestmark = pytest.mark.django_db
 

@@ -26,13 +26,12 @@ from events.models import (
     PresenceInterval,
     Recommendation,
 )
-from events.scheduling import Recurrence
 from members import roles
 from members.consumers import CLOSE_TOO_BIG, CLOSE_UNSUPPORTED_DATA
 from members.models import ApprovalStatus
-from tests.factories import UserFactory, session_cookie
+from members.tests.factories import UserFactory, session_cookie
 
-from .conftest import make_event
+from .factories import build_room, make_event
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -41,62 +40,6 @@ ORIGIN = (b"origin", b"http://127.0.0.1")
 
 def cookie_for(user) -> bytes:
     return session_cookie(user).encode()
-
-
-def build_room(start_in=datetime.timedelta(minutes=5)):
-    """An ECHO session opening now: a facilitator, two registered members, an accepted case."""
-    facilitator = UserFactory(full_name="Fola Facilitator", roles=[roles.FACILITATORS])
-    start = (timezone.now() + start_in).replace(second=0, microsecond=0)
-    series = make_event(
-        title="Symptom management ECHO",
-        kind=EventKind.ECHO_SESSION,
-        start=start,
-        recurrence=Recurrence.NONE,
-    )
-    services.create_programme(
-        name="Symptom management ECHO",
-        slug="symptom-echo",
-        description="",
-        series=series,
-        cycle_start=start.date(),
-        cycle_end=start.date(),
-        hub_team=[facilitator],
-    )
-    occurrence = series.occurrence_set.get()
-    amy, ben = UserFactory(full_name="Amy Member"), UserFactory(full_name="Ben Member")
-    for person in (amy, ben):
-        services.register_for_occurrence(person, occurrence)
-    case = services.submit_case(
-        amy,
-        occurrence,
-        services.CaseData(
-            title="Agitation at night",
-            age_band="5_11",
-            condition_group="act3",
-            summary="A 9-year-old with Batten disease, agitated at night.",
-            question="What can we add at home?",
-        ),
-    )
-    services.review_case(case, by=facilitator, decision="accept")
-    other_case = services.submit_case(
-        ben,
-        occurrence,
-        services.CaseData(
-            title="Not accepted",
-            age_band="5_11",
-            condition_group="act1",
-            summary="Pending review.",
-            question="?",
-        ),
-    )
-    return {
-        "occurrence": occurrence,
-        "facilitator": facilitator,
-        "amy": amy,
-        "ben": ben,
-        "case": case,
-        "other_case": other_case,
-    }
 
 
 @pytest.fixture

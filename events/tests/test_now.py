@@ -11,9 +11,9 @@ from events import services
 from events.exceptions import CaseError
 from events.models import CaseStatus, EventKind
 from events.scheduling import Recurrence
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import first_occurrence, make_event, soon
+from .factories import first_occurrence, make_event, soon
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from schedule.models import Occurrence
 from events import services
 from events.models import EventKind
 from members import roles
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import LONDON, first_occurrence, make_event, soon
+from .factories import LONDON, first_occurrence, make_event, soon
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from events import queries, services
 from events.exceptions import RegistrationError
 from events.models import Registration, RegistrationStatus
 from members.models import ApprovalStatus
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import first_occurrence, make_event, soon
+from .factories import first_occurrence, make_event, soon
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_cancelled_occurrence_refuses_registration(member, occurrence, coordinat
 
 
 def test_past_occurrence_refuses_registration(member):
-    from .conftest import london
+    from .factories import london
 
     past = first_occurrence(make_event(start=london(2026, 1, 13, 12, 30)))
     with pytest.raises(RegistrationError, match="already started"):

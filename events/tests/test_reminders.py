@@ -13,9 +13,9 @@ from icalendar import Calendar
 
 from events import ical, services
 from events.models import Registration, RegistrationStatus
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import LONDON, first_occurrence, make_event, soon
+from .factories import LONDON, first_occurrence, make_event, soon
 
 pytestmark = pytest.mark.django_db
 

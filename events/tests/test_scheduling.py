@@ -11,7 +11,7 @@ from schedule.models import Occurrence
 from events import scheduling, services
 from events.models import EventKind
 from events.scheduling import Recurrence
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import EventKind
-from events.tests.conftest import make_event
+from events.tests.factories import make_event
 from forums import services
 from forums.models import Post, Thread
 
-from .conftest import make_category
+from .factories import make_category
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from forums import permissions, services
 from forums.models import Flag, ModerationAction, Post, Subscription, Thread
 from forums.services import ForumError
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

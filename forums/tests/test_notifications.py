@@ -11,7 +11,7 @@ from django.utils import timezone
 from forums import queries, services
 from forums.models import EmailMode, Notification, Post, Subscription, Thread
 from members import roles
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from forums import permissions, services
 from members import permissions as member_permissions
 from members import roles
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import OUTSIDERS
+from .factories import OUTSIDERS
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_leaving_the_executive_takes_the_category_away(executive, exec_category,
 
 
 def test_a_category_restricted_to_two_groups_is_seen_by_both(open_category):
-    from .conftest import make_category
+    from .factories import make_category
 
     steering = make_category(
         "Steering",

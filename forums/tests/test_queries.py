@@ -13,9 +13,9 @@ from core.sanitise import markdown_to_html
 from forums import queries, services
 from forums.models import Post, PostRevision, Thread
 from members import roles
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import make_category
+from .factories import make_category
 
 pytestmark = pytest.mark.django_db
 

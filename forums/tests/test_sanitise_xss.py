@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from core.sanitise import clean_html, markdown_to_html
 from forums import services
 
-from .conftest import XSS_ATTACKS, assert_harmless
+from .factories import XSS_ATTACKS, assert_harmless
 
 ATTACKS = list(XSS_ATTACKS.values())
 IDS = list(XSS_ATTACKS.keys())
@@ -39,7 +39,7 @@ def test_attacks_wrapped_in_markdown_leave_nothing_executable(attack):
 
 @pytest.mark.django_db
 def test_saved_posts_keep_the_text_and_store_only_harmless_html(thread, monkeypatch):
-    from tests.factories import UserFactory
+    from members.tests.factories import UserFactory
 
     monkeypatch.setattr(services, "RATE_LIMITS", ())
     author = UserFactory()

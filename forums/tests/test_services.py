@@ -11,9 +11,9 @@ from django.utils import timezone
 from forums import services
 from forums.models import EmailMode, Post, PostRevision, Subscription, Thread
 from forums.services import ForumError
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import OUTSIDERS
+from .factories import OUTSIDERS
 
 pytestmark = pytest.mark.django_db
 

@@ -25,9 +25,9 @@ from forums.models import (
     Thread,
 )
 from members import roles
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import XSS_ATTACKS, assert_harmless
+from .factories import XSS_ATTACKS, assert_harmless
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +301,7 @@ def test_the_moderation_queue_is_for_moderators(person):
 @pytest.fixture
 def guideline(db, executive):
     from guidelines.models import GuidelineIndexPage
-    from guidelines.tests.conftest import endorse, make_draft
+    from guidelines.tests.factories import endorse, make_draft
 
     author = UserFactory(full_name="Ada Author", organisation=None, roles=[roles.COORDINATORS])
     clinician = UserFactory(
@@ -336,7 +336,7 @@ def test_guideline_pages_link_only_to_discussions_the_member_can_see(
 def test_event_pages_link_only_to_discussions_the_member_can_see(
     executive, exec_category, member, open_category, moderator
 ):
-    from events.tests.conftest import first_occurrence, make_event
+    from events.tests.factories import first_occurrence, make_event
 
     occurrence = first_occurrence(make_event(title="Pain assessment webinar"))
     services.start_thread(

@@ -21,7 +21,7 @@ from guidelines import services, views
 from guidelines.models import AdoptionStatus, GuidelinePage
 from members import roles
 from members.models import ApprovalStatus
-from tests.factories import OrganisationFactory, UserFactory
+from members.tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from cop_site.models import HomePage, NewsIndexPage, StandardPage
 from guidelines import services, uptake
 from guidelines.models import AdoptionStatus, EndorsedVersion, GuidelineIndexPage, GuidelinePage
 from members.models import NetworkRole, StaffGroup
-from tests.factories import OrganisationFactory, UserFactory
+from members.tests.factories import OrganisationFactory, UserFactory
 
-from .conftest import endorse, endorse_new_version, make_draft
+from .factories import endorse, endorse_new_version, make_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from guidelines import services
 from guidelines.models import GuidelinePage, ReviewReminder
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import days_from_today, endorse, endorse_new_version, make_draft
+from .factories import days_from_today, endorse, endorse_new_version, make_draft
 
 pytestmark = pytest.mark.django_db
 

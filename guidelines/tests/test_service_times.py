@@ -12,7 +12,7 @@ from wagtail.models import TaskState
 from guidelines import services
 from guidelines.models import Acknowledgement, EndorsedVersion, EndorsementApproval
 
-from .conftest import LONDON
+from .factories import LONDON
 
 pytestmark = pytest.mark.django_db
 

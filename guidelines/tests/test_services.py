@@ -16,9 +16,9 @@ from guidelines.models import (
 )
 from members import roles
 from members.models import ApprovalStatus
-from tests.factories import OrganisationFactory, UserFactory
+from members.tests.factories import OrganisationFactory, UserFactory
 
-from .conftest import endorse_new_version, make_draft
+from .factories import endorse_new_version, make_draft
 
 pytestmark = pytest.mark.django_db
 

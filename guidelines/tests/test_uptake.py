@@ -17,9 +17,9 @@ from django.utils import timezone
 from guidelines import services, uptake
 from guidelines.models import Acknowledgement, AdoptionChange, AdoptionStatus, EndorsedVersion
 from members.models import ApprovalStatus, NetworkRole, Organisation, StaffGroup, User
-from tests.factories import OrganisationFactory, UserFactory
+from members.tests.factories import OrganisationFactory, UserFactory
 
-from .conftest import endorse, endorse_new_version, make_draft, noon
+from .factories import endorse, endorse_new_version, make_draft, noon
 
 pytestmark = pytest.mark.django_db
 

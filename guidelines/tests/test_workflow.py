@@ -17,9 +17,9 @@ from guidelines import services
 from guidelines.models import EndorsedVersion, EndorsementApproval, GuidelinePage
 from members import roles
 from members.models import ApprovalStatus, User
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import days_from_today, edit_draft, endorse, endorse_new_version, make_draft
+from .factories import days_from_today, edit_draft, endorse, endorse_new_version, make_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from events import services as events_services
+from events.tests.factories import LONDON
 from learning import services
 from learning.models import Certificate, CertificateKind
-from tests.factories import OrganisationFactory, UserFactory
+from members.tests.factories import OrganisationFactory, UserFactory
 
-from .conftest import (
-    LONDON,
+from .factories import (
     attend,
     complete,
     ended_echo_cycle,

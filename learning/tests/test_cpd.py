@@ -17,22 +17,19 @@ from events import queries as events_queries
 from events import services as events_services
 from events.models import AttendanceStatus, EventKind
 from events.scheduling import Recurrence
+from events.tests.factories import first_occurrence, london, make_event, soon
 from learning import cpd, services
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import (
+from .factories import (
     QUIZ,
     attend,
     attended_event,
     complete,
-    first_occurrence,
-    london,
     main_text,
-    make_event,
     make_module,
     make_track,
     pick,
-    soon,
 )
 
 pytestmark = pytest.mark.django_db

@@ -12,6 +12,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from cop_site.models import HomePage
 from events.models import EventKind
+from events.tests.factories import soon
 from learning import queries, services
 from learning.models import (
     LearningIndexPage,
@@ -20,9 +21,9 @@ from learning.models import (
     StudyDayPage,
     TrackPage,
 )
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import (
+from .factories import (
     QUIZ,
     attend,
     attended_event,
@@ -33,7 +34,6 @@ from .conftest import (
     make_track,
     pick,
     sessions_of,
-    soon,
 )
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,12 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from events.tests.factories import london
 from learning import services
 from learning.models import ModuleProgress
 from learning.progress import my_learning_sections, track_progress
 
-from .conftest import QUIZ, complete, london, make_module, make_track, pick, right_answers
+from .factories import QUIZ, complete, make_module, make_track, pick, right_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -5,19 +5,12 @@ from __future__ import annotations
 import pytest
 from django.utils.http import urlencode
 
+from events.tests.factories import london
 from learning import queries, services
 from learning.models import ModuleProgress, QuizAttempt
-from tests.factories import UserFactory
+from members.tests.factories import UserFactory
 
-from .conftest import (
-    QUIZ_RIGHT,
-    form_data,
-    london,
-    make_module,
-    pick,
-    right_answers,
-    yes_no_quiz,
-)
+from .factories import QUIZ_RIGHT, form_data, make_module, pick, right_answers, yes_no_quiz
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from learning import cpd, services
 from learning.models import Certificate, ModuleProgress, QuizAttempt
 
-from .conftest import QUIZ, complete, make_module, make_track, right_answers
+from .factories import QUIZ, complete, make_module, make_track, right_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from members.models import ApprovalStatus, NetworkRole
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from members.tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from members import roles
 from members.models import ApprovalStatus, User
-from tests.factories import OrganisationFactory, UserFactory
+from members.tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

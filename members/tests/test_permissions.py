@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from members import permissions, roles
 from members.models import ApprovalStatus
-from tests.factories import OrganisationFactory, UserFactory
+from members.tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

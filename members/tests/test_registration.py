@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from members.models import ApprovalStatus, StaffGroup, User
-from tests.factories import OrganisationFactory, UserFactory
+from members.tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

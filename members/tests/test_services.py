@@ -2,7 +2,7 @@ def test_setting_roles_leaves_other_groups_alone(db):
     from django.contrib.auth.models import Group
 
     from members import roles, services
-    from tests.factories import UserFactory
+    from members.tests.factories import UserFactory
 
     member = UserFactory(roles=[roles.FACILITATORS])
     practice = Group.objects.create(name="Transition community of practice")

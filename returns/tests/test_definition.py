@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import NetworkRole, OrganisationKind
+from members.tests.factories import OrganisationFactory, UserFactory
 from returns import services
 from returns.models import Field, FieldKind, ReturnTemplate, Section, TemplateStatus
-from tests.factories import OrganisationFactory, UserFactory
 
-from .conftest import build_template
+from .factories import build_template
 
 pytestmark = pytest.mark.django_db
 

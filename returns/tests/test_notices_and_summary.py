@@ -9,11 +9,11 @@ from django.core import mail
 from django.urls import reverse
 
 from members import roles
+from members.tests.factories import OrganisationFactory, UserFactory
 from returns import services
 from returns.models import ReturnStatus
-from tests.factories import OrganisationFactory, UserFactory
 
-from .conftest import FULL, build_template
+from .factories import FULL, build_template
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from returns import services
 from returns.models import Answer, ReturnStatus
 
-from .conftest import FULL
+from .factories import FULL
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_spreadsheet_formulas_are_neutralised_in_exports(client, mine, lead, coo
 
 def test_the_suggested_value_can_be_used(client, mine, lead, hospice):
     from learning.models import Certificate
-    from tests.factories import UserFactory
+    from members.tests.factories import UserFactory
 
     Certificate.objects.create(
         kind="track", user=UserFactory(organisation=hospice), cpd_hours=1, code="S1"

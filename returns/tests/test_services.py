@@ -21,7 +21,7 @@ from returns.models import (
 )
 from returns.services import ReturnError, StaleReturn
 
-from .conftest import FULL, build_template
+from .factories import FULL, build_template
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_another_organisations_lead_cannot_touch_the_return(mine, other_lead, co
 
 
 def test_two_leads_saving_at_once_do_not_overwrite_each_other(mine, lead, hospice):
-    from tests.factories import UserFactory
+    from members.tests.factories import UserFactory
 
     second = UserFactory(organisation=hospice)
     hospice.leads.add(second)
@@ -219,7 +219,7 @@ def test_queries_replies_and_acceptance(mine, lead, coordinator, other_lead):
 
 
 def test_suggested_values_come_from_the_platform(mine, hospice):
-    from tests.factories import UserFactory
+    from members.tests.factories import UserFactory
 
     for number in range(3):
         Certificate.objects.create(

@@ -12,16 +12,16 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from forums import services as forums
-from forums.tests.conftest import (  # noqa: F401  (fixtures re-exposed to these tests)
+from forums.tests.factories import (  # noqa: F401  (fixtures re-exposed to these tests)
     exec_category,
     executive,
     executive_moderator,
     open_category,
 )
 from members import roles
+from members.tests.factories import UserFactory
 from search import indexing, service
 from search.models import PromotedResult, SearchDocument
-from tests.factories import UserFactory
 
 from . import pages
 
@@ -250,7 +250,7 @@ def test_a_pinned_thread_later_restricted_is_not_shown_to_outsiders(
 
 def test_a_module_is_never_found_by_visitors(client, member, db):
     from learning.models import LearningIndexPage
-    from learning.tests.conftest import make_module, make_track
+    from learning.tests.factories import make_module, make_track
 
     track = make_track(LearningIndexPage.objects.get())
     make_module(track, "zanzibar-nebuliser", title="Zanzibar nebuliser care")

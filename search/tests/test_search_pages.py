@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from forums import services as forums
-from forums.tests.conftest import (  # noqa: F401  (fixtures re-exposed to these tests)
+from forums.tests.factories import (  # noqa: F401  (fixtures re-exposed to these tests)
     exec_category,
     executive,
     make_category,
@@ -20,8 +20,8 @@ from forums.tests.conftest import (  # noqa: F401  (fixtures re-exposed to these
 )
 from members import roles
 from members.models import ApprovalStatus
+from members.tests.factories import UserFactory
 from search.models import PromotedResult, SearchDocument
-from tests.factories import UserFactory
 
 from . import pages
 

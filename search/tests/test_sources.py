@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from guidelines import services as guideline_services
 from guidelines.models import AdoptionStatus
-from guidelines.tests.conftest import (  # noqa: F401  (fixtures re-exposed to these tests)
+from guidelines.tests.factories import (  # noqa: F401  (fixtures re-exposed to these tests)
     author,
     clinical_reviewer,
     draft,
@@ -17,9 +17,9 @@ from guidelines.tests.conftest import (  # noqa: F401  (fixtures re-exposed to t
     guideline,
     index,
 )
+from members.tests.factories import UserFactory
 from search import service
 from search.models import SearchDocument
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_programmes_and_upcoming_sessions_are_for_members(client, member):
     from events import services as event_services
     from events.models import EventKind
     from events.scheduling import Recurrence
-    from events.tests.conftest import make_event, soon
+    from events.tests.factories import make_event, soon
 
     event = make_event(
         title="Breathlessness ECHO",

@@ -51,9 +51,9 @@ def _setup(services: Services) -> None:
 
 def build(organisations: int):
     from members import roles
+    from members.tests.factories import OrganisationFactory, UserFactory
     from returns import services
     from returns.models import Field, FieldKind, ReturnTemplate, Section
-    from tests.factories import OrganisationFactory, UserFactory
 
     coordinator = UserFactory(roles=[roles.COORDINATORS])
     template = ReturnTemplate.objects.create(

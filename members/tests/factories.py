@@ -1,4 +1,6 @@
-"""factory-boy factories for members and organisations, used by every app's tests."""
+"""Builders for members' tests and for other apps' tests that need members objects:
+factory-boy factories for members and organisations (every app's tests use them), the
+password they sign in with, and a session cookie for a signed-in member."""
 
 from __future__ import annotations
 
