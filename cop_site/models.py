@@ -12,7 +12,9 @@ from wagtail.search import index
 
 from core.blocks import RICH_TEXT_FEATURES, BodyBlock
 from core.dashboard import dashboard_panels
+from core.pagecache import page_tree_cached, public
 from members import permissions
+from members.panels import member_organisations
 
 
 class HomePage(Page):
@@ -44,10 +46,15 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         if permissions.is_approved_member(request.user):
             context["panels"] = dashboard_panels(request)
-        context["latest_news"] = (
-            NewsPage.objects.live().public().order_by("-first_published_at")[:3]
-        )
+            context["member_organisation"] = member_organisations(request).own
+        context["latest_news"] = page_tree_cached("cop_site:latest-news", _latest_news, request)
         return context
+
+
+def _latest_news() -> list[NewsPage]:
+    """The three latest news pages anyone may read, for the home page (without their text)."""
+    news = public(NewsPage.objects.live()).defer("body").order_by("-first_published_at")
+    return list(news[:3])
 
 
 class StandardPage(Page):

@@ -6,3 +6,6 @@ class EvaluationConfig(AppConfig):
     name = "evaluation"
     label = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

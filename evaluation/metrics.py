@@ -12,14 +12,17 @@ Survey figures over fewer than `MIN_RESPONDENTS` respondents are suppressed
 from __future__ import annotations
 
 import datetime
+import functools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     Max,
     OuterRef,
@@ -28,7 +31,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from schedule.models import Occurrence
@@ -180,7 +183,8 @@ class Participation:
         return percent(self.organisations_reached, self.organisations_in_network)
 
 
-def participation(filters: Filters, now: datetime.datetime | None = None) -> Participation:
+def _participation_counts(filters: Filters, now: datetime.datetime | None) -> dict[str, QuerySet]:
+    """The querysets `participation` counts, for `count_rows` (alone or with others)."""
     records = attendances(filters, now).order_by()
     organisations = Organisation.objects.all()
     if filters.organisation_kind:
@@ -191,16 +195,19 @@ def participation(filters: Filters, now: datetime.datetime | None = None) -> Par
         organisations = organisations.filter(rurality=filters.rurality)
     if filters.organisation is not None:
         organisations = organisations.filter(pk=filters.organisation.pk)
-    counts = count_rows(
-        held=held_occurrences(filters, now).values("pk"),
-        attendances=records.values("pk"),
-        people=records.values("member").distinct(),
-        organisations_reached=records.filter(member__organisation__isnull=False)
+    return {
+        "held": held_occurrences(filters, now).values("pk"),
+        "attendances": records.values("pk"),
+        "people": records.values("member").distinct(),
+        "organisations_reached": records.filter(member__organisation__isnull=False)
         .values("member__organisation")
         .distinct(),
-        members=members(filters).values("pk"),
-        organisations=organisations.values("pk"),
-    )
+        "members": members(filters).values("pk"),
+        "organisations": organisations.values("pk"),
+    }
+
+
+def _participation_from(counts: dict[str, int]) -> Participation:
     return Participation(
         sessions_held=counts["held"],
         attendances=counts["attendances"],
@@ -209,6 +216,10 @@ def participation(filters: Filters, now: datetime.datetime | None = None) -> Par
         organisations_reached=counts["organisations_reached"],
         organisations_in_network=counts["organisations"],
     )
+
+
+def participation(filters: Filters, now: datetime.datetime | None = None) -> Participation:
+    return _participation_from(count_rows(**_participation_counts(filters, now)))
 
 
 @dataclass(frozen=True)
@@ -256,15 +267,32 @@ def reach(filters: Filters, now: datetime.datetime | None = None) -> dict[str, l
     One grouped query over members (with whether each attended within the
     filters); the splits are sums of its rows.
     """
+    return _reach_from(_reach_rows(filters, now))
+
+
+def _reach_rows(filters: Filters, now: datetime.datetime | None) -> list[dict]:
+    """Members within the filters counted by organisation, whether they attended and every
+    split of `REACH_DIMENSIONS` (staff group among them)."""
     attended = attendances(filters, now).filter(member=OuterRef("pk"))
     columns = [path for _label, path, _choices in REACH_DIMENSIONS.values()]
-    rows = (
+    return list(
         members(filters)
         .annotate(reached=Exists(attended))
         .values("organisation_id", "reached", *columns)
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+def _members_by_staff_group(reach_rows: list[dict]) -> dict[str, int]:
+    """Members within the filters by staff group, added up from `_reach_rows`."""
+    totals: dict[str, int] = defaultdict(int)
+    for row in reach_rows:
+        totals[row["staff_group"]] += row["n"]
+    return dict(totals)
+
+
+def _reach_from(rows: list[dict]) -> dict[str, list[ReachRow]]:
     tallies: dict[str, dict[str, list]] = {
         name: defaultdict(lambda: [0, 0, set(), set()]) for name in REACH_DIMENSIONS
     }
@@ -361,29 +389,59 @@ class CycleRow:
     attended_most: int  # attendees at 80% or more of the sessions held
 
 
-def cycle_shares(filters: Filters, now: datetime.datetime | None = None) -> list[CycleRow]:
-    """For each programme's current cycle: how much of it its attendees came to."""
+def _held_in_cycle(now: datetime.datetime) -> QuerySet[Occurrence]:
+    """Occurrences of programmes' series held by `now` (over, not cancelled) that started
+    within their programme's current cycle, by London dates."""
+    return Occurrence.objects.annotate(
+        day=TruncDate("start", tzinfo=scheduling.network_zone())
+    ).filter(
+        cancelled=False,
+        end__lte=now,
+        day__gte=F("event__echo_programme__cycle_start"),
+        day__lte=F("event__echo_programme__cycle_end"),
+    )
+
+
+def programmes_with_sessions_held(now: datetime.datetime | None = None) -> list[EchoProgramme]:
+    """Every programme by name, each annotated `sessions_held`: the sessions of its current
+    cycle held by `now`. The dashboard's filters list them too."""
     now = now or timezone.now()
-    programmes = list(EchoProgramme.objects.order_by("name"))
+    held = (
+        _held_in_cycle(now)
+        .filter(event_id=OuterRef("series_id"))
+        .values("event_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        EchoProgramme.objects.annotate(
+            sessions_held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
+        ).order_by("name")
+    )
+
+
+def cycle_shares(
+    filters: Filters,
+    now: datetime.datetime | None = None,
+    programmes: list[EchoProgramme] | None = None,
+) -> list[CycleRow]:
+    """For each programme's current cycle: how much of it its attendees came to.
+
+    `programmes` are those of `programmes_with_sessions_held(now)` when the caller has them.
+    """
+    now = now or timezone.now()
+    if programmes is None:
+        programmes = programmes_with_sessions_held(now)
     if filters.programme is not None:
         programmes = [p for p in programmes if p.pk == filters.programme.pk]
-    zone = scheduling.network_zone()
-    held_q = Q()
-    for programme in programmes:
-        start = datetime.datetime.combine(programme.cycle_start, datetime.time(), zone)
-        end = datetime.datetime.combine(
-            programme.cycle_end + datetime.timedelta(days=1), datetime.time(), zone
-        )
-        held_q |= Q(event_id=programme.series_id, start__gte=start, start__lt=end)
     if not programmes:
         return []
-    held = Occurrence.objects.filter(held_q, cancelled=False, end__lte=now)
-    held_counts = dict(
-        held.values("event_id").annotate(n=Count("pk")).values_list("event_id", "n").order_by()
-    )
+    held = _held_in_cycle(now)
+    if filters.programme is not None:
+        held = held.filter(event_id=filters.programme.series_id)
     per_member = (
         Attendance.objects.present()
-        .filter(occurrence__in=held)
+        .filter(occurrence__in=held.values("pk"))
         .filter(filters.member_q("member__"))
         .values("occurrence__event_id", "member")
         .annotate(n=Count("occurrence", distinct=True))
@@ -394,7 +452,7 @@ def cycle_shares(filters: Filters, now: datetime.datetime | None = None) -> list
         counts[row["occurrence__event_id"]].append(row["n"])
     result = []
     for programme in programmes:
-        total = held_counts.get(programme.series_id, 0)
+        total = programme.sessions_held
         attended = counts.get(programme.series_id, [])
         result.append(
             CycleRow(
@@ -448,9 +506,8 @@ class SatisfactionSummary:
         return percent(self.responses, self.attendances)
 
 
-def satisfaction_summary(
-    filters: Filters, now: datetime.datetime | None = None
-) -> SatisfactionSummary:
+def _satisfaction_counts(filters: Filters, now: datetime.datetime | None) -> dict[str, QuerySet]:
+    """The querysets `satisfaction_summary` counts, for `count_rows` (alone or with others)."""
     kinds = (SurveyKind.SESSION_FEEDBACK, SurveyKind.STUDY_DAY_FEEDBACK)
     asked = attendances(filters, now).filter(
         occurrence__event__details__kind__in=[
@@ -460,7 +517,13 @@ def satisfaction_summary(
             EventKind.STUDY_DAY,
         ]
     )
-    counts = count_rows(responses=responses(filters, kinds).values("pk"), asked=asked.values("pk"))
+    return {"responses": responses(filters, kinds).values("pk"), "asked": asked.values("pk")}
+
+
+def satisfaction_summary(
+    filters: Filters, now: datetime.datetime | None = None
+) -> SatisfactionSummary:
+    counts = count_rows(**_satisfaction_counts(filters, now))
     return SatisfactionSummary(counts["responses"], counts["asked"])
 
 
@@ -493,10 +556,20 @@ class Distribution:
 
 def distributions(filters: Filters, kinds: Iterable[str]) -> list[Distribution]:
     """Per question: how many gave each answer (numbers and choices; free text is not counted)."""
+    return distribution_groups(filters, [tuple(kinds)])[0]
+
+
+def distribution_groups(
+    filters: Filters, groups: list[tuple[str, ...]]
+) -> list[list[Distribution]]:
+    """`distributions(filters, kinds)` for each group of survey kinds, in one query: the
+    answers to responses of every kind, told apart by the kind of survey responded to."""
+    group_of = {kind: position for position, kinds in enumerate(groups) for kind in kinds}
     rows = (
-        Answer.objects.filter(response__in=responses(filters, kinds), topic="")
+        Answer.objects.filter(response__in=responses(filters, list(group_of)), topic="")
         .exclude(question__kind=QuestionKind.FREE_TEXT)
         .values(
+            "response__survey__kind",
             "question_id",
             "question__text",
             "question__kind",
@@ -509,9 +582,9 @@ def distributions(filters: Filters, kinds: Iterable[str]) -> list[Distribution]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    by_question: dict[int, dict] = {}
+    by_question: list[dict[int, dict]] = [{} for _group in groups]
     for row in rows:
-        entry = by_question.setdefault(
+        entry = by_question[group_of[row["response__survey__kind"]]].setdefault(
             row["question_id"],
             {
                 "row": row,
@@ -525,6 +598,10 @@ def distributions(filters: Filters, kinds: Iterable[str]) -> list[Distribution]:
             entry["counts"][row["value"]] += row["n"]
         for choice in row["choices"] or ():
             entry["counts"][choice] += row["n"]
+    return [_distributions_from(entries) for entries in by_question]
+
+
+def _distributions_from(by_question: dict[int, dict]) -> list[Distribution]:
     result = []
     for question_id, entry in by_question.items():
         row = entry["row"]
@@ -638,8 +715,14 @@ class LearningRow:
         return percent(self.completed_track, self.members)
 
 
-def learning_by_staff_group(filters: Filters) -> list[LearningRow]:
-    """Quiz pass rates and track completion by staff group, and completions by framework level."""
+def learning_by_staff_group(
+    filters: Filters, members_by_staff_group: dict[str, int] | None = None
+) -> list[LearningRow]:
+    """Quiz pass rates and track completion by staff group, and completions by framework level.
+
+    `members_by_staff_group` is `members(filters)` counted by staff group, when the caller
+    has it (the dashboard adds it up from the reach figures).
+    """
     from learning.models import Certificate, CertificateKind, QuizAttempt
 
     zone = scheduling.network_zone()
@@ -656,46 +739,64 @@ def learning_by_staff_group(filters: Filters) -> list[LearningRow]:
         )
         attempts = attempts.filter(submitted_at__lt=until)
         certificates = certificates.filter(issued_at__lt=until)
-    totals = dict(
-        people.values("staff_group").annotate(n=Count("pk")).values_list("staff_group", "n")
+    if members_by_staff_group is None:
+        members_by_staff_group = dict(
+            people.values("staff_group").annotate(n=Count("pk")).values_list("staff_group", "n")
+        )
+    # Three grouped counts in one round trip, told apart by `part`; every branch has the
+    # columns (staff group, framework level, first count, second count, part).
+    level = Value("", output_field=CharField())
+    tried = (
+        attempts.values("user__staff_group")
+        .annotate(
+            level=level,
+            first=Count("user", distinct=True),
+            second=Count("user", distinct=True, filter=Q(passed=True)),
+            part=Value(_TRIED),
+        )
+        .order_by()
+    )
+    by_level = (
+        certificates.values("user__staff_group", "track__framework_level")
+        .annotate(first=Count("user", distinct=True), second=Value(0), part=Value(_BY_LEVEL))
+        .order_by()
+    )
+    completed_any = (
+        certificates.values("user__staff_group")
+        .annotate(
+            level=level, first=Count("user", distinct=True), second=Value(0), part=Value(_COMPLETED)
+        )
+        .order_by()
     )
     attempted: dict[str, int] = {}
     passed: dict[str, int] = {}
-    for row in (
-        attempts.values("user__staff_group")
-        .annotate(
-            tried=Count("user", distinct=True),
-            passed=Count("user", distinct=True, filter=Q(passed=True)),
-        )
-        .order_by()
-    ):
-        attempted[row["user__staff_group"]] = row["tried"]
-        passed[row["user__staff_group"]] = row["passed"]
     completed: dict[str, int] = {}
-    by_level: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in (
-        certificates.values("user__staff_group", "track__framework_level")
-        .annotate(n=Count("user", distinct=True))
-        .order_by()
-    ):
+    levels: dict[str, dict[str, int]] = defaultdict(dict)
+    # The rows take the first branch's names.
+    for row in tried.union(by_level, completed_any, all=True):
         group = row["user__staff_group"]
-        by_level[group][row["track__framework_level"] or ""] = row["n"]
-    for row in (
-        certificates.values("user__staff_group").annotate(n=Count("user", distinct=True)).order_by()
-    ):
-        completed[row["user__staff_group"]] = row["n"]
+        if row["part"] == _TRIED:
+            attempted[group] = row["first"]
+            passed[group] = row["second"]
+        elif row["part"] == _BY_LEVEL:
+            levels[group][row["level"] or ""] = row["first"]
+        else:
+            completed[group] = row["first"]
     return [
         LearningRow(
             staff_group=group.value,
             label=str(group.label),
-            members=totals.get(group.value, 0),
+            members=members_by_staff_group.get(group.value, 0),
             attempted_quiz=attempted.get(group.value, 0),
             passed_quiz=passed.get(group.value, 0),
             completed_track=completed.get(group.value, 0),
-            completed_by_level=dict(by_level.get(group.value, {})),
+            completed_by_level=dict(levels.get(group.value, {})),
         )
         for group in StaffGroup
     ]
+
+
+_TRIED, _BY_LEVEL, _COMPLETED = 0, 1, 2
 
 
 # --- Level 4: competence -----------------------------------------------------------------------
@@ -729,18 +830,33 @@ class ConfidenceRow:
         return Cell(getattr(self, name), respondents)
 
 
-def _interval(changes: list[float]) -> tuple[float | None, float | None]:
-    """95% confidence interval of the mean of `changes` (Student's t, from scipy)."""
-    if len(changes) < 2:
-        return None, None
+@functools.lru_cache(maxsize=512)
+def _t_quantiles(degrees_of_freedom: int) -> tuple[float, float]:
+    """Student's t at 2.5% and 97.5% (scipy's `stats.t.interval(0.95, df)`), which depend only
+    on the degrees of freedom: worked out once per process rather than per row."""
     from scipy import stats
 
+    low, high = stats.t.interval(0.95, degrees_of_freedom)
+    return float(low), float(high)
+
+
+def _interval(changes: list[float]) -> tuple[float | None, float | None]:
+    """95% confidence interval of the mean of `changes` (Student's t, from scipy).
+
+    The same arithmetic as `stats.t.interval(0.95, n - 1, loc=mean, scale=stats.sem(changes))`,
+    which scales the standard quantiles as `quantile * scale + loc`, without scipy's
+    per-call argument checking.
+    """
+    if len(changes) < 2:
+        return None, None
+    import numpy
+
     mean = statistics.fmean(changes)
-    sem = stats.sem(changes)
+    sem = numpy.std(changes, ddof=1) / len(changes) ** 0.5  # scipy.stats.sem
     if sem == 0:
         return mean, mean
-    low, high = stats.t.interval(0.95, len(changes) - 1, loc=mean, scale=sem)
-    return float(low), float(high)
+    low, high = _t_quantiles(len(changes) - 1)
+    return float(low * sem + mean), float(high * sem + mean)
 
 
 def confidence_change(filters: Filters) -> list[ConfidenceRow]:
@@ -753,7 +869,7 @@ def confidence_change(filters: Filters) -> list[ConfidenceRow]:
             question__kind=QuestionKind.CONFIDENCE,
             value__isnull=False,
         )
-        .values(
+        .values_list(
             "response__member_id",
             "response__programme_id",
             "response__programme__name",
@@ -768,18 +884,13 @@ def confidence_change(filters: Filters) -> list[ConfidenceRow]:
     pre: dict[tuple, int] = {}
     post: dict[tuple, tuple[int, int | None]] = {}
     names: dict[int, str] = {}
-    for row in answers:
-        key = (
-            row["response__programme_id"],
-            row["response__cycle_start"],
-            row["topic"],
-            row["response__member_id"],
-        )
-        names[row["response__programme_id"]] = row["response__programme__name"]
-        if row["response__survey__kind"] == SurveyKind.PRE_CONFIDENCE:
-            pre[key] = row["value"]
+    for member_id, programme_id, name, cycle_start, kind, topic, value, before in answers:
+        key = (programme_id, cycle_start, topic, member_id)
+        names[programme_id] = name
+        if kind == SurveyKind.PRE_CONFIDENCE:
+            pre[key] = value
         else:
-            post[key] = (row["value"], row["before_value"])
+            post[key] = (value, before)
     grouped: dict[tuple[int, str], dict[str, list]] = defaultdict(
         lambda: {"pre": [], "post": [], "retro": [], "retro_post": []}
     )
@@ -848,10 +959,9 @@ def adoption_month_ends(today: datetime.date | None = None) -> list[datetime.dat
 
 def guideline_adoption(today: datetime.date | None = None) -> list[AdoptionRow]:
     """Each live guideline: organisations that have adopted it now and at each month's end,
-    from `guidelines.uptake`."""
+    from `guidelines.uptake`, in one query."""
     from guidelines import uptake
 
-    history = uptake.adopted_on(adoption_month_ends(today))
     return [
         AdoptionRow(
             title=row.guideline.title,
@@ -859,15 +969,79 @@ def guideline_adoption(today: datetime.date | None = None) -> list[AdoptionRow]:
             adopted=row.adopted.count,
             organisations=row.adopted.total,
             overdue=row.overdue,
-            history=tuple(history.get(row.guideline.pk, [0] * ADOPTION_MONTHS)),
+            history=row.history,
         )
-        for row in uptake.overview()
+        for row in uptake.overview(history_days=adoption_month_ends(today))
     ]
 
 
 def practice_change(filters: Filters) -> list[Distribution]:
     """Self-reported practice change: the follow-up survey's answers."""
     return distributions(filters, (SurveyKind.FOLLOW_UP,))
+
+
+# --- Everything at once --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NetworkFigures:
+    """The figures of the evaluation dashboard and the impact report."""
+
+    participation: Participation
+    satisfaction: SatisfactionSummary
+    reach: dict[str, list[ReachRow]]
+    periphery: list[PeripheryRow]
+    trend: list[MonthRow]
+    programmes: list[EchoProgramme]  # every programme, as `programmes_with_sessions_held`
+    cycles: list[CycleRow]
+    distributions: list[Distribution]  # feedback on sessions and study days
+    sessions: list[SessionFeedbackRow]
+    learning: list[LearningRow]
+    confidence: list[ConfidenceRow]
+    adoption: list[AdoptionRow]
+    adoption_months: list[datetime.date]
+    practice: list[Distribution]
+
+
+FEEDBACK_KINDS = (SurveyKind.SESSION_FEEDBACK, SurveyKind.STUDY_DAY_FEEDBACK)
+
+
+def network_figures(
+    filters: Filters,
+    now: datetime.datetime | None = None,
+    today: datetime.date | None = None,
+    sessions_limit: int = 12,
+) -> NetworkFigures:
+    """Every figure of the dashboard, the same as each function above gives, with what they
+    share read once: participation's and satisfaction's counts in one query, both sets of
+    answer distributions in another, the members by staff group from the reach figures."""
+    now = now or timezone.now()
+    counts = count_rows(
+        **_participation_counts(filters, now),
+        **{f"satisfaction_{name}": q for name, q in _satisfaction_counts(filters, now).items()},
+    )
+    reach_rows = _reach_rows(filters, now)
+    programmes = programmes_with_sessions_held(now)
+    feedback, practice = distribution_groups(filters, [FEEDBACK_KINDS, (SurveyKind.FOLLOW_UP,)])
+    month_ends = adoption_month_ends(today)
+    return NetworkFigures(
+        participation=_participation_from(counts),
+        satisfaction=SatisfactionSummary(
+            counts["satisfaction_responses"], counts["satisfaction_asked"]
+        ),
+        reach=_reach_from(reach_rows),
+        periphery=periphery(filters, now),
+        trend=trend_by_month(filters, now),
+        programmes=programmes,
+        cycles=cycle_shares(filters, now, programmes=programmes),
+        distributions=feedback,
+        sessions=feedback_by_session(filters, now, limit=sessions_limit),
+        learning=learning_by_staff_group(filters, _members_by_staff_group(reach_rows)),
+        confidence=confidence_change(filters),
+        adoption=guideline_adoption(month_ends[-1]),
+        adoption_months=month_ends,
+        practice=practice,
+    )
 
 
 def chosen_quotes(filters: Filters) -> list[Answer]:

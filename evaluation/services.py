@@ -18,11 +18,12 @@ Anyone else asking for a survey gets a 404: `ask_for()` returns None.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from schedule.models import Occurrence
@@ -94,19 +95,50 @@ class AnswerData:
     text: str = ""
 
 
-def survey_for(kind: str, programme: EchoProgramme | None = None) -> Survey | None:
-    """The programme's own active survey of `kind`, else the network's default."""
-    surveys = Survey.objects.filter(kind=kind, is_active=True).filter(
-        Q(programme=programme) | Q(programme__isnull=True)
-        if programme is not None
-        else Q(programme__isnull=True)
-    )
+CYCLE_KINDS = (SurveyKind.PRE_CONFIDENCE, SurveyKind.POST_CONFIDENCE, SurveyKind.FOLLOW_UP)
+
+
+def _chosen_survey(
+    surveys: Iterable[Survey], kind: str, programme: EchoProgramme | None
+) -> Survey | None:
+    """Of `surveys` (in the surveys' order), the programme's own active survey of `kind`,
+    else the network's default (the last one, if there are several)."""
     chosen = None
     for survey in surveys:
-        if survey.programme_id is not None:
+        if survey.kind != kind or not survey.is_active:
+            continue
+        if survey.programme_id is None:
+            chosen = survey
+        elif programme is not None and survey.programme_id == programme.pk:
             return survey
-        chosen = survey
     return chosen
+
+
+ACTIVE_SURVEYS_KEY = "evaluation:active-surveys"
+ACTIVE_SURVEYS_SECONDS = 60 * 60
+
+
+def active_surveys() -> list[Survey]:
+    """The surveys in use, in their order. The same for everyone, read by every dashboard
+    and changed now and then by a coordinator, so kept in the cache until a survey is
+    saved or deleted (`forget_active_surveys`, connected in `signals.py`)."""
+    surveys = cache.get(ACTIVE_SURVEYS_KEY)
+    if surveys is None:
+        surveys = list(Survey.objects.filter(is_active=True))
+        cache.set(ACTIVE_SURVEYS_KEY, surveys, ACTIVE_SURVEYS_SECONDS)
+    return surveys
+
+
+def forget_active_surveys(**_kwargs) -> None:
+    """Forget the surveys in use now, and again once the change is committed (a request
+    between the two may have kept what it read before the change)."""
+    cache.delete(ACTIVE_SURVEYS_KEY)
+    transaction.on_commit(lambda: cache.delete(ACTIVE_SURVEYS_KEY))
+
+
+def survey_for(kind: str, programme: EchoProgramme | None = None) -> Survey | None:
+    """The programme's own active survey of `kind`, else the network's default."""
+    return _chosen_survey(active_surveys(), kind, programme)
 
 
 def _midnight_after(day: datetime.date) -> datetime.datetime:
@@ -131,26 +163,20 @@ def _existing_response(survey: Survey, member: User, **subject) -> Response | No
     return Response.objects.filter(survey=survey, member=member, **subject).first()
 
 
-def occurrence_ask(
-    member: User, occurrence: Occurrence, now: datetime.datetime | None = None
-) -> Ask | None:
-    """The feedback survey `member` is asked for `occurrence`, or None if they are not asked."""
-    now = now or timezone.now()
+def _feedback_kind(occurrence: Occurrence) -> str | None:
+    """The kind of feedback survey asked about `occurrence`, or None if none is."""
     details = getattr(occurrence.event, "details", None)
     if details is None or occurrence.cancelled:
         return None
     if details.kind == EventKind.STUDY_DAY:
-        kind = SurveyKind.STUDY_DAY_FEEDBACK
-    elif details.kind in FEEDBACK_EVENT_KINDS:
-        kind = SurveyKind.SESSION_FEEDBACK
-    else:
-        return None
-    programme = getattr(occurrence.event, "echo_programme", None)
-    survey = survey_for(kind, programme)
-    if survey is None:
-        return None
-    if not Attendance.objects.present().filter(occurrence=occurrence, member=member).exists():
-        return None
+        return SurveyKind.STUDY_DAY_FEEDBACK
+    if details.kind in FEEDBACK_EVENT_KINDS:
+        return SurveyKind.SESSION_FEEDBACK
+    return None
+
+
+def _occurrence_ask(occurrence: Occurrence, survey: Survey) -> Ask:
+    """The ask about `occurrence` for a member whose attendance was recorded (no response)."""
     live_state = getattr(occurrence, "live_state", None)
     ended = occurrence.end
     if live_state is not None and live_state.ended_at is not None:
@@ -162,30 +188,45 @@ def occurrence_ask(
         cycle_start=None,
         opens_at=ended,
         closes_at=occurrence.end + datetime.timedelta(days=survey.open_days),
+    )
+
+
+def occurrence_ask(
+    member: User, occurrence: Occurrence, now: datetime.datetime | None = None
+) -> Ask | None:
+    """The feedback survey `member` is asked for `occurrence`, or None if they are not asked."""
+    kind = _feedback_kind(occurrence)
+    if kind is None:
+        return None
+    programme = getattr(occurrence.event, "echo_programme", None)
+    survey = survey_for(kind, programme)
+    if survey is None:
+        return None
+    if not Attendance.objects.present().filter(occurrence=occurrence, member=member).exists():
+        return None
+    return replace(
+        _occurrence_ask(occurrence, survey),
         response=_existing_response(survey, member, occurrence=occurrence),
     )
 
 
-def cycle_ask(
-    member: User, programme: EchoProgramme, kind: str, now: datetime.datetime | None = None
+def _cycle_ask(
+    programme: EchoProgramme,
+    kind: str,
+    survey: Survey,
+    *,
+    first_registered_end: datetime.datetime | None,
+    attended: bool,
 ) -> Ask | None:
-    """The pre-series, post-series or follow-up survey of the programme's cycle for `member`."""
-    if kind not in (SurveyKind.PRE_CONFIDENCE, SurveyKind.POST_CONFIDENCE, SurveyKind.FOLLOW_UP):
-        return None
-    survey = survey_for(kind, programme)
-    if survey is None:
-        return None
-    sessions = programme_sessions(programme).filter(cancelled=False)
+    """The cycle survey of `kind` for a member with the given part in the cycle's sessions:
+    the end of the first they are registered for, and whether they attended any."""
     if kind == SurveyKind.PRE_CONFIDENCE:
-        first_end = Registration.objects.filter(
-            member=member, occurrence__in=sessions, status=RegistrationStatus.REGISTERED
-        ).aggregate(first=Min("occurrence__end"))["first"]
-        if first_end is None:
+        if first_registered_end is None:
             return None
         opens_at = datetime.datetime.min.replace(tzinfo=datetime.UTC)
-        closes_at = first_end
+        closes_at = first_registered_end
     else:
-        if not Attendance.objects.present().filter(member=member, occurrence__in=sessions).exists():
+        if not attended:
             return None
         opens_at = _midnight_after(programme.cycle_end)
         if kind == SurveyKind.FOLLOW_UP:
@@ -198,40 +239,152 @@ def cycle_ask(
         cycle_start=programme.cycle_start,
         opens_at=opens_at,
         closes_at=closes_at,
+    )
+
+
+def cycle_ask(
+    member: User, programme: EchoProgramme, kind: str, now: datetime.datetime | None = None
+) -> Ask | None:
+    """The pre-series, post-series or follow-up survey of the programme's cycle for `member`."""
+    if kind not in CYCLE_KINDS:
+        return None
+    survey = survey_for(kind, programme)
+    if survey is None:
+        return None
+    sessions = programme_sessions(programme).filter(cancelled=False)
+    first_registered_end = None
+    attended = False
+    if kind == SurveyKind.PRE_CONFIDENCE:
+        first_registered_end = Registration.objects.filter(
+            member=member, occurrence__in=sessions, status=RegistrationStatus.REGISTERED
+        ).aggregate(first=Min("occurrence__end"))["first"]
+    else:
+        attended = (
+            Attendance.objects.present().filter(member=member, occurrence__in=sessions).exists()
+        )
+    ask = _cycle_ask(
+        programme, kind, survey, first_registered_end=first_registered_end, attended=attended
+    )
+    if ask is None:
+        return None
+    return replace(
+        ask,
         response=_existing_response(
             survey, member, programme=programme, cycle_start=programme.cycle_start
         ),
     )
 
 
+def _in_cycle(programme: EchoProgramme, occurrence: Occurrence) -> bool:
+    """Whether `occurrence` is one of `programme_sessions(programme)`."""
+    return occurrence.event_id == programme.series_id and _midnight_after(
+        programme.cycle_start - datetime.timedelta(days=1)
+    ) <= occurrence.start < _midnight_after(programme.cycle_end)
+
+
 def open_asks(member: User, now: datetime.datetime | None = None) -> list[Ask]:
-    """Every survey the member may answer (or change) now, newest subject first."""
+    """Every survey the member may answer (or change) now, newest subject first.
+
+    As `occurrence_ask` for each session attended in the last 60 days, then `cycle_ask`
+    for each programme the member took part in, by name, but in at most three queries
+    however many sessions, programmes and cycles there are: the member's sessions, the
+    surveys in use (usually from the cache), and the member's responses to what is open."""
     now = now or timezone.now()
-    asks: list[Ask] = []
     recent = now - datetime.timedelta(days=60)
-    attended = (
+    # Every session the member registered for or attended, in any state, with whether
+    # they are registered and were present; the programmes come with them, by name.
+    mine = list(
         Occurrence.objects.filter(
-            attendance__in=Attendance.objects.present().filter(member=member),
-            start__gte=recent,
-            start__lte=now,
+            Q(pk__in=Registration.objects.filter(member=member).values("occurrence"))
+            | Q(pk__in=Attendance.objects.filter(member=member).values("occurrence"))
+        )
+        .annotate(
+            registered=Exists(
+                Registration.objects.filter(
+                    member=member, occurrence=OuterRef("pk"), status=RegistrationStatus.REGISTERED
+                )
+            ),
+            present=Exists(
+                Attendance.objects.present().filter(member=member, occurrence=OuterRef("pk"))
+            ),
         )
         .select_related("event__details", "event__echo_programme", "live_state")
-        .order_by("-start")
+        .order_by("event__echo_programme__name", "-start")
     )
-    for occurrence in attended:
-        ask = occurrence_ask(member, occurrence, now)
-        if ask is not None and ask.is_open(now):
+    attended = sorted(
+        (
+            occurrence
+            for occurrence in mine
+            if occurrence.present and recent <= occurrence.start <= now
+        ),
+        key=lambda occurrence: occurrence.start,
+        reverse=True,
+    )
+    feedback = [
+        (occurrence, kind) for occurrence in attended if (kind := _feedback_kind(occurrence))
+    ]
+    programmes: dict[int, EchoProgramme] = {}
+    for occurrence in mine:
+        programme = getattr(occurrence.event, "echo_programme", None)
+        if programme is not None:
+            programmes.setdefault(programme.pk, programme)
+    if not feedback and not programmes:
+        return []
+    surveys = active_surveys()
+    asks: list[Ask] = []
+    for occurrence, kind in feedback:
+        survey = _chosen_survey(surveys, kind, getattr(occurrence.event, "echo_programme", None))
+        if survey is not None and (ask := _occurrence_ask(occurrence, survey)).is_open(now):
             asks.append(ask)
-    programmes = EchoProgramme.objects.filter(
-        Q(series__occurrence__registrations__member=member)
-        | Q(series__occurrence__attendance__member=member)
-    ).distinct()
-    for programme in programmes:
-        for kind in (SurveyKind.PRE_CONFIDENCE, SurveyKind.POST_CONFIDENCE, SurveyKind.FOLLOW_UP):
-            ask = cycle_ask(member, programme, kind, now)
-            if ask is not None and ask.is_open(now):
-                asks.append(ask)
-    return asks
+    for programme in programmes.values():
+        sessions = [
+            occurrence
+            for occurrence in mine
+            if not occurrence.cancelled and _in_cycle(programme, occurrence)
+        ]
+        first_registered_end = min(
+            (occurrence.end for occurrence in sessions if occurrence.registered), default=None
+        )
+        attended_any = any(occurrence.present for occurrence in sessions)
+        for kind in CYCLE_KINDS:
+            survey = _chosen_survey(surveys, kind, programme)
+            if survey is None:
+                continue
+            cycle = _cycle_ask(
+                programme,
+                kind,
+                survey,
+                first_registered_end=first_registered_end,
+                attended=attended_any,
+            )
+            if cycle is not None and cycle.is_open(now):
+                asks.append(cycle)
+    return _with_responses(member, asks)
+
+
+def _with_responses(member: User, asks: list[Ask]) -> list[Ask]:
+    """`asks` with the member's response to each (None where they have not answered)."""
+    if not asks:
+        return []
+    responses = Response.objects.filter(member=member).filter(
+        Q(occurrence__in=[ask.occurrence.pk for ask in asks if ask.occurrence is not None])
+        | Q(programme__in=[ask.programme.pk for ask in asks if ask.programme is not None])
+    )
+    found: dict[tuple, Response] = {}
+    for response in responses.order_by("pk"):  # the first, as `_existing_response`
+        if response.occurrence_id is not None:
+            key: tuple = (response.survey_id, "occurrence", response.occurrence_id)
+        else:
+            key = (response.survey_id, "cycle", response.programme_id, response.cycle_start)
+        found.setdefault(key, response)
+
+    def key_of(ask: Ask) -> tuple:
+        if ask.occurrence is not None:
+            return (ask.survey.pk, "occurrence", ask.occurrence.pk)
+        assert ask.programme is not None
+        return (ask.survey.pk, "cycle", ask.programme.pk, ask.cycle_start)
+
+    return [replace(ask, response=found.get(key_of(ask))) for ask in asks]
 
 
 def questions_with_topics(ask: Ask) -> list[tuple[Question, str]]:

@@ -110,15 +110,21 @@ def parse_filters(request: HttpRequest, *, organisation: Organisation | None = N
     return filters
 
 
-def _filter_options() -> dict:
+def _filter_options(programmes: list[EchoProgramme]) -> dict:
+    """The choices of the filters form; `programmes` are every programme, by name. The
+    labels are translated once here rather than once per option as the form is drawn."""
+
+    def labelled(choices) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in choices]
+
     return {
         "periods": list(PERIODS.items()),
-        "programmes": list(EchoProgramme.objects.order_by("name").values_list("slug", "name")),
-        "event_kinds": EventKind.choices,
-        "organisation_kinds": OrganisationKind.choices,
-        "network_roles": NetworkRole.choices,
-        "ruralities": Rurality.choices,
-        "staff_groups": StaffGroup.choices,
+        "programmes": [(programme.slug, programme.name) for programme in programmes],
+        "event_kinds": labelled(EventKind.choices),
+        "organisation_kinds": labelled(OrganisationKind.choices),
+        "network_roles": labelled(NetworkRole.choices),
+        "ruralities": labelled(Rurality.choices),
+        "staff_groups": labelled(StaffGroup.choices),
     }
 
 
@@ -158,29 +164,29 @@ def _adoption_chart(rows, month_ends):
 
 def figures(filters: Filters) -> dict:
     """Everything the dashboard and the report show, from `evaluation.metrics`."""
-    trend = metrics.trend_by_month(filters)
-    month_ends = metrics.adoption_month_ends()
-    adoption = metrics.guideline_adoption()
-    feedback_kinds = (SurveyKind.SESSION_FEEDBACK, SurveyKind.STUDY_DAY_FEEDBACK)
+    return _figures_context(metrics.network_figures(filters))
+
+
+def _figures_context(network: metrics.NetworkFigures) -> dict:
     return {
-        "participation": metrics.participation(filters),
-        "reach": metrics.reach(filters),
+        "participation": network.participation,
+        "reach": network.reach,
         "reach_labels": {
             name: label for name, (label, _path, _c) in metrics.REACH_DIMENSIONS.items()
         },
-        "periphery": metrics.periphery(filters),
-        "trend": trend,
-        "trend_chart": _trend_chart(trend) if trend else None,
-        "cycles": metrics.cycle_shares(filters),
-        "satisfaction": metrics.satisfaction_summary(filters),
-        "distributions": metrics.distributions(filters, feedback_kinds),
-        "sessions": metrics.feedback_by_session(filters, limit=12),
-        "learning": metrics.learning_by_staff_group(filters),
-        "confidence": metrics.confidence_change(filters),
-        "adoption": adoption,
-        "adoption_months": month_ends,
-        "adoption_chart": _adoption_chart(adoption, month_ends),
-        "practice": metrics.practice_change(filters),
+        "periphery": network.periphery,
+        "trend": network.trend,
+        "trend_chart": _trend_chart(network.trend) if network.trend else None,
+        "cycles": network.cycles,
+        "satisfaction": network.satisfaction,
+        "distributions": network.distributions,
+        "sessions": network.sessions,
+        "learning": network.learning,
+        "confidence": network.confidence,
+        "adoption": network.adoption,
+        "adoption_months": network.adoption_months,
+        "adoption_chart": _adoption_chart(network.adoption, network.adoption_months),
+        "practice": network.practice,
         "min_respondents": metrics.MIN_RESPONDENTS,
     }
 
@@ -198,9 +204,10 @@ def _require(predicate: bool) -> None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_view_evaluation(request.user))
     filters = parse_filters(request)
+    network = metrics.network_figures(filters)
     context = {
-        **figures(filters),
-        **_filter_options(),
+        **_figures_context(network),
+        **_filter_options(network.programmes),
         "filters": filters,
         "query": request.GET,
         "query_string": _query_string(request),

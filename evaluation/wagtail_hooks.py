@@ -12,6 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.dashboard import LIVE_ROOM_END_PANELS, OCCURRENCE_PANELS, DashboardPanel
 from members import permissions as member_permissions
+from members.panels import led_organisations
 
 from . import permissions, services
 from .models import Survey
@@ -23,7 +24,7 @@ def feedback_panel(request: HttpRequest) -> DashboardPanel | None:
     if not member_permissions.is_approved_member(user):
         return None
     unanswered = [ask for ask in services.open_asks(user) if ask.response is None]
-    led = list(user.led_organisations.order_by("name"))
+    led = led_organisations(request)
     evaluation_url = (
         reverse("evaluation:dashboard") if permissions.can_view_evaluation(user) else None
     )

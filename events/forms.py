@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.form_rendering import widget_renderer
 from core.pii import IdentifiableTextError, describe
 from members.models import ApprovalStatus, StaffGroup, User
 from members.roles import FACILITATORS
@@ -279,7 +280,11 @@ class AttendanceRowForm(forms.Form):
     reason = forms.CharField(label=_("Reason for a change"), max_length=500, required=False)
 
 
-AttendanceFormSet = forms.formset_factory(AttendanceRowForm, extra=0, max_num=2000)
+# The register and the curriculum have several widgets a row: `widget_renderer` writes them
+# without a template render each.
+AttendanceFormSet = forms.formset_factory(
+    AttendanceRowForm, extra=0, max_num=2000, renderer=widget_renderer
+)
 
 
 def validate_month(value: str) -> datetime.date | None:
@@ -359,4 +364,6 @@ class SessionPlanForm(forms.Form):
     didactic_presenter = forms.CharField(label=_("Presenter"), max_length=200, required=False)
 
 
-CurriculumFormSet = forms.formset_factory(SessionPlanForm, extra=0, max_num=500)
+CurriculumFormSet = forms.formset_factory(
+    SessionPlanForm, extra=0, max_num=500, renderer=widget_renderer
+)

@@ -25,19 +25,38 @@ def programme_of(occurrence: Occurrence):
     return getattr(occurrence.event, "echo_programme", None)
 
 
+_HUB_TEAM_CACHE = "_network_hub_team_ids"
+
+
+def hub_team_ids(programme) -> frozenset[int]:
+    """Ids of the programme's hub team, read once per programme object: a page asks
+    several predicates about the same session. Objects live for one request (a consumer
+    reads its occurrence afresh); `forget_hub_team` drops the ids after the team changes."""
+    cached = getattr(programme, _HUB_TEAM_CACHE, None)
+    if cached is None:
+        cached = frozenset(programme.hub_team.values_list("pk", flat=True))
+        setattr(programme, _HUB_TEAM_CACHE, cached)
+    return cached
+
+
+def forget_hub_team(programme) -> None:
+    if hasattr(programme, _HUB_TEAM_CACHE):
+        delattr(programme, _HUB_TEAM_CACHE)
+
+
 def is_session_facilitator(user: Any, occurrence: Occurrence) -> bool:
     """A facilitator in the hub team of the occurrence's ECHO programme."""
     programme = programme_of(occurrence)
     if programme is None or not members.is_facilitator(user):
         return False
-    return programme.hub_team.filter(pk=user.pk).exists()
+    return user.pk in hub_team_ids(programme)
 
 
 def can_manage_programme(user: Any, programme) -> bool:
     """Coordinators, and the programme's own facilitators, plan its curriculum."""
     if members.is_coordinator(user):
         return True
-    return members.is_facilitator(user) and programme.hub_team.filter(pk=user.pk).exists()
+    return members.is_facilitator(user) and user.pk in hub_team_ids(programme)
 
 
 def can_take_register(user: Any, occurrence: Occurrence) -> bool:

@@ -117,7 +117,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    occurrence = get_occurrence_or_404(pk)
+    occurrence = get_object_or_404(
+        # The series' rule describes it; the live room's state says whether it is open.
+        queries.network_occurrences().select_related("event__rule", "live_state"),
+        pk=pk,
+    )
     user = request.user
     registration = Registration.objects.filter(occurrence=occurrence, member=user).first()
     if registration and registration.status == RegistrationStatus.CANCELLED:
@@ -126,13 +130,14 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = getattr(occurrence.event, "echo_programme", None)
     is_reviewer = permissions.can_review_cases_for(user, occurrence)
     registered = registration is not None and registration.status == RegistrationStatus.REGISTERED
+    # A session has a handful of cases: read them once, for the agenda, the member's own
+    # and the count waiting for review.
+    all_cases = list(occurrence.cases.select_related("presenter__organisation"))
     cases = []
     if permissions.can_see_session_cases(user, occurrence):
-        cases = list(
-            occurrence.cases.filter(
-                status__in=[CaseStatus.ACCEPTED, CaseStatus.PRESENTED]
-            ).select_related("presenter__organisation")
-        )
+        cases = [
+            case for case in all_cases if case.status in {CaseStatus.ACCEPTED, CaseStatus.PRESENTED}
+        ]
     context = {
         "occurrence": occurrence,
         "details": details,
@@ -147,14 +152,15 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else max(details.capacity - occurrence.places_taken, 0),
         "show_video_link": registered or permissions.can_see_joining_link(user, occurrence),
         "cases": cases,
-        "my_cases": list(occurrence.cases.filter(presenter=user)),
+        "my_cases": [case for case in all_cases if case.presenter_id == user.pk],
         "can_submit_case": permissions.can_submit_case(user, occurrence)
         and queries.occurrence_is_open(occurrence)
         and occurrence.start > timezone.now(),
         "is_reviewer": is_reviewer,
-        "pending_review": occurrence.cases.filter(
-            status__in=[CaseStatus.SUBMITTED, CaseStatus.CHANGES_REQUESTED]
-        ).count()
+        "pending_review": sum(
+            case.status in {CaseStatus.SUBMITTED, CaseStatus.CHANGES_REQUESTED}
+            for case in all_cases
+        )
         if is_reviewer
         else 0,
         "can_manage": permissions.can_manage_events(user),

@@ -17,4 +17,4 @@ def forum_notifications(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if not member_permissions.is_approved_member(user):
         return {}
-    return {"forum_unread_count": cache(lambda: queries.unread_count(user))}
+    return {"forum_unread_count": cache(lambda: queries.unread_count_for_request(request))}

@@ -5,8 +5,10 @@ the changes are verbs in `services.py`."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 
+from core.perrequest import once_per_request
 from members import permissions as member_permissions
 from members.models import User
 
@@ -40,6 +42,15 @@ def unread_count(user: User) -> int:
     if not member_permissions.is_approved_member(user):
         return 0
     return visible_notifications(user).filter(read_at__isnull=True).count()
+
+
+def unread_count_for_request(request: HttpRequest) -> int:
+    """`unread_count` of the signed-in member, counted once for the request: the header and
+    the dashboard's forums panel both show it."""
+    user = request.user
+    if not isinstance(user, User):  # a visitor
+        return 0
+    return once_per_request(request, "forums:unread-count", lambda: unread_count(user))
 
 
 def post_url(post: Post) -> str:

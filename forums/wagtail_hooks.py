@@ -29,7 +29,7 @@ def forums_panel(request: HttpRequest) -> DashboardPanel | None:
         order=40,
         template="forums/panels/forums.html",
         context={
-            "unread_count": queries.unread_count(user),
+            "unread_count": queries.unread_count_for_request(request),
             "recent": list(recent[:RECENT_LIMIT]),
         },
     )

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from wagtail.models import Site
 
+from core.pagecache import public
 from members import permissions as member_permissions
 
 from .models import (
@@ -49,7 +50,7 @@ def live_guidelines(index: GuidelineIndexPage | None = None) -> QuerySet[Guideli
     """Live guidelines anyone may read, annotated with their current version's id,
     number and endorsement time (None where never endorsed)."""
     latest = EndorsedVersion.objects.filter(guideline=OuterRef("pk")).order_by("-number")
-    queryset = GuidelinePage.objects.live().public()
+    queryset = public(GuidelinePage.objects.live())
     if index is not None:
         queryset = queryset.child_of(index)
     return queryset.annotate(

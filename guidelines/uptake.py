@@ -22,7 +22,16 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +100,22 @@ def adoption_summary(guideline: GuidelinePage) -> AdoptionSummary:
         .order_by()
     )
     return _summarise_adoption(rows)
+
+
+def adoption_summary_of(rows: list[OrganisationRow]) -> AdoptionSummary:
+    """`adoption_summary` of the guideline whose `organisation_rows` these are, without
+    asking the database again."""
+    return _summarise_adoption(
+        [
+            {
+                "network_role": row.organisation.network_role,
+                "is_nhs": row.organisation.is_nhs,
+                "status": row.status,
+                "n": 1,
+            }
+            for row in rows
+        ]
+    )
 
 
 def _summarise_adoption(rows: list[dict]) -> AdoptionSummary:
@@ -312,10 +337,16 @@ class OverviewRow:
     acknowledged: Share
     overdue: bool
     due_soon: bool
+    history: tuple[int, ...] = ()  # organisations adopted at the end of each of history_days
 
 
-def overview(guidelines: Iterable[GuidelinePage] | None = None) -> list[OverviewRow]:
-    """Every live guideline with its headline uptake figures."""
+def overview(
+    guidelines: QuerySet[GuidelinePage] | Iterable[GuidelinePage] | None = None,
+    history_days: list[datetime.date] | None = None,
+) -> list[OverviewRow]:
+    """Every live guideline (or those of `guidelines` that are live) with its headline uptake
+    figures, in two queries. With `history_days`, each row's `history` is how many
+    organisations had it adopted at the end of each of those days (`adopted_on`, one more)."""
     latest = EndorsedVersion.objects.filter(guideline=OuterRef("pk")).order_by("-number")
     queryset = (
         GuidelinePage.objects.live()
@@ -324,37 +355,22 @@ def overview(guidelines: Iterable[GuidelinePage] | None = None) -> list[Overview
             current_number=Subquery(latest.values("number")[:1]),
             current_endorsed_at=Subquery(latest.values("endorsed_at")[:1]),
             first_endorsed_at=Min("endorsed_versions__endorsed_at"),
-            adopted_count=Coalesce(
-                Subquery(
-                    Adoption.objects.filter(guideline=OuterRef("pk"), status__in=ADOPTED_STATUSES)
-                    .values("guideline")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                Value(0),
+            adopted_count=_count(
+                Adoption.objects.filter(guideline=OuterRef("pk"), status__in=ADOPTED_STATUSES)
             ),
+            organisation_total=_count(Organisation.objects.all()),
         )
         .order_by("title")
     )
-    if guidelines is not None:
+    if isinstance(guidelines, QuerySet):
+        queryset = queryset.filter(pk__in=guidelines.values("pk"))
+    elif guidelines is not None:
         queryset = queryset.filter(pk__in=[page.pk for page in guidelines])
     pages = list(queryset)
-    organisation_total = Organisation.objects.count()
-    members_by_group = dict(
-        _members().values("staff_group").annotate(n=Count("pk")).values_list("staff_group", "n")
+    members_by_group, acks = _readers(
+        [page.current_version_id for page in pages if page.current_version_id]
     )
-    acks: dict[tuple[int, str], int] = {
-        (row["version_id"], row["user__staff_group"]): row["n"]
-        for row in Acknowledgement.objects.filter(
-            version_id__in=[page.current_version_id for page in pages if page.current_version_id],
-            user__is_active=True,
-            user__approval_status=ApprovalStatus.APPROVED,
-        )
-        .values("version_id", "user__staff_group")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    history = adopted_on(history_days) if history_days else {}
     today = timezone.localdate()
     rows = []
     for page in pages:
@@ -370,16 +386,59 @@ def overview(guidelines: Iterable[GuidelinePage] | None = None) -> list[Overview
                     if page.current_endorsed_at
                     else None
                 ),
-                adopted=Share(page.adopted_count, organisation_total),
+                adopted=Share(page.adopted_count, page.organisation_total),
                 acknowledged=Share(
                     sum(acks.get((page.current_version_id, group), 0) for group in audience),
                     sum(members_by_group.get(group, 0) for group in audience),
                 ),
                 overdue=page.is_review_overdue(today),
                 due_soon=page.is_review_due_soon(today),
+                history=tuple(history.get(page.pk, [0] * len(history_days or ()))),
             )
         )
     return rows
+
+
+def _readers(
+    version_ids: list[int],
+) -> tuple[dict[str, int], dict[tuple[int, str], int]]:
+    """Members by staff group, and their acknowledgements of each of these versions by
+    (version, staff group), in one query."""
+    rows = (
+        _members()
+        .values("staff_group")
+        .annotate(
+            members=Count("pk", distinct=True),
+            **{
+                f"read_{version_id}": Count(
+                    "guideline_acknowledgements",
+                    filter=Q(guideline_acknowledgements__version_id=version_id),
+                    distinct=True,
+                )
+                for version_id in version_ids
+            },
+        )
+        .order_by()
+    )
+    members_by_group: dict[str, int] = {}
+    acks: dict[tuple[int, str], int] = {}
+    for row in rows:
+        members_by_group[row["staff_group"]] = row["members"]
+        for version_id in version_ids:
+            acks[(version_id, row["staff_group"])] = row[f"read_{version_id}"]
+    return members_by_group, acks
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """The number of rows of `queryset`, as a subquery (0 when there are none)."""
+    counted = (
+        queryset.order_by()
+        .annotate(counted=Value(1, output_field=IntegerField()))
+        .values("counted")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 # Adoption over time, for the network's evaluation
@@ -390,24 +449,29 @@ def adopted_on(days: list[datetime.date]) -> dict[int, list[int]]:
     the end of each of `days` (London dates, in order), replayed from the change log."""
     if not days:
         return {}
+    zone = ZoneInfo(settings.TIME_ZONE)
+    # A change recorded from the first moment after a day (London) on is a later day's.
+    ends = [
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone)
+        for day in days
+    ]
     changes = AdoptionChange.objects.values_list(
         "adoption__guideline_id", "adoption__organisation_id", "status", "changed_at"
     ).order_by("changed_at", "pk")
     counts: dict[int, list[int]] = {}
-    statuses: dict[int, dict[int, str]] = defaultdict(dict)
+    adopted: dict[int, set[int]] = defaultdict(set)  # organisations, by guideline
     position = 0
-
-    def close_days_before(day: datetime.date | None) -> None:
-        nonlocal position
-        while position < len(days) and (day is None or days[position] < day):
-            for guideline_id, by_organisation in statuses.items():
-                adopted = sum(status in ADOPTED_STATUSES for status in by_organisation.values())
-                counts.setdefault(guideline_id, [0] * len(days))[position] = adopted
-            position += 1
-
     for guideline_id, organisation_id, status, changed_at in changes:
-        close_days_before(_london_date(changed_at))
+        while position < len(days) and changed_at >= ends[position]:
+            for seen_id, organisations in adopted.items():
+                counts[seen_id][position] = len(organisations)
+            position += 1
         counts.setdefault(guideline_id, [0] * len(days))
-        statuses[guideline_id][organisation_id] = status
-    close_days_before(None)
+        if status in ADOPTED_STATUSES:
+            adopted[guideline_id].add(organisation_id)
+        else:
+            adopted[guideline_id].discard(organisation_id)
+    for later in range(position, len(days)):
+        for seen_id, organisations in adopted.items():
+            counts[seen_id][later] = len(organisations)
     return counts

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +28,7 @@ from core.dashboard import DISCUSSION_PANELS, object_panels
 from members import permissions as member_permissions
 from members.decorators import member_required
 from members.models import Organisation
+from members.panels import led_organisations
 
 from . import permissions, queries, services
 from . import uptake as figures
@@ -132,16 +134,23 @@ def index_context(request: HttpRequest, index: GuidelineIndexPage) -> dict:
         "can_view_uptake": permissions.can_view_uptake(user),
         "can_view_review_report": permissions.can_view_review_report(user),
         "led_organisations": (
-            list(user.led_organisations.order_by("name"))
-            if member_permissions.is_approved_member(user)
-            else []
+            led_organisations(request) if member_permissions.is_approved_member(user) else []
         ),
     }
 
 
 def guideline_context(request: HttpRequest, page: GuidelinePage) -> dict:
     user = request.user
-    versions = list(page.endorsed_versions.prefetch_related("approvals").order_by("-number"))
+    is_member = member_permissions.is_approved_member(user)
+    versions_queryset = page.endorsed_versions.prefetch_related("approvals").order_by("-number")
+    if is_member:
+        # Whether the member has acknowledged each version, in the same query.
+        versions_queryset = versions_queryset.annotate(
+            acknowledged_by_member=Exists(
+                Acknowledgement.objects.filter(user=user, guideline=page, version=OuterRef("pk"))
+            )
+        )
+    versions = list(versions_queryset)
     current = versions[0] if versions else None
     context = {
         "is_preview": getattr(request, "is_preview", False),
@@ -155,30 +164,28 @@ def guideline_context(request: HttpRequest, page: GuidelinePage) -> dict:
             if block.value is not None and block.value.live and block.value.pk != page.pk
         ],
         "can_view_uptake": permissions.can_view_uptake(user),
-        "is_member": member_permissions.is_approved_member(user),
+        "is_member": is_member,
         "attachments": _attachments(page, current),
     }
     is_preview = context["is_preview"]
     context["discussion_panels"] = (
         [] if is_preview else object_panels(DISCUSSION_PANELS, request, page)
     )
-    if context["is_member"] and current is not None:
-        acknowledged = set(
-            Acknowledgement.objects.filter(user=user, guideline=page).values_list(
-                "version__number", flat=True
-            )
-        )
+    if is_member and current is not None:
+        acknowledged = {version.number for version in versions if version.acknowledged_by_member}
         context["acknowledged_current"] = current.number in acknowledged
         context["acknowledged_earlier"] = max(acknowledged, default=None)
-        adoptions = {
-            adoption.organisation_id: adoption
-            for adoption in Adoption.objects.filter(
-                guideline=page, organisation__leads=user
-            ).select_related("organisation")
-        }
+        led = led_organisations(request)
+        adoptions = (
+            {
+                adoption.organisation_id: adoption
+                for adoption in Adoption.objects.filter(guideline=page, organisation__in=led)
+            }
+            if led
+            else {}
+        )
         context["lead_adoptions"] = [
-            (organisation, adoptions.get(organisation.pk))
-            for organisation in user.led_organisations.order_by("name")
+            (organisation, adoptions.get(organisation.pk)) for organisation in led
         ]
     return context
 
@@ -318,8 +325,9 @@ def _timeline_chart(page: GuidelinePage, rows, versions):
 @member_required
 def uptake(request: HttpRequest, page: GuidelinePage) -> HttpResponse:
     _require_uptake_viewer(request)
-    current = page.endorsed_versions.order_by("-number").first()
     rows, versions = figures.timeline(page)
+    current = versions[-1] if versions else None  # the versions are oldest first
+    organisations = figures.organisation_rows(page, current)
     today = timezone.localdate()
     return render(
         request,
@@ -334,9 +342,9 @@ def uptake(request: HttpRequest, page: GuidelinePage) -> HttpResponse:
             "days_since_current": (
                 (today - timezone.localdate(current.endorsed_at)).days if current else None
             ),
-            "adoption": figures.adoption_summary(page),
+            "adoption": figures.adoption_summary_of(organisations),
             "staff_groups": figures.acknowledgements_by_staff_group(page, current),
-            "organisations": figures.organisation_rows(page, current),
+            "organisations": organisations,
             "timeline": rows,
             "chart": _timeline_chart(page, rows, versions),
         },

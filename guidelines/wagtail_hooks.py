@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from wagtail import hooks
 
 from core.dashboard import DashboardPanel
+from core.pagecache import page_tree_cached
 from members import permissions as member_permissions
+from members.panels import led_organisations
 
 from . import permissions, queries
-from .models import AUDIENCES, Acknowledgement, Adoption
+from .models import AUDIENCES, Adoption
 
 PANEL_LIMIT = 5
 
@@ -20,27 +22,29 @@ def guidelines_panel(request: HttpRequest) -> DashboardPanel | None:
     user = request.user
     if not member_permissions.is_approved_member(user):
         return None
-    index = queries.guideline_index()
+    index = page_tree_cached("guidelines:index", queries.guideline_index, request)
     if index is None:
         return None
     audience_field = {group: field for group, field, _label in AUDIENCES}.get(user.staff_group)
-    unread_queryset = (
-        queries.live_guidelines(index)
-        .filter(current_version_id__isnull=False)
-        .annotate(
-            acknowledged=Exists(
-                Acknowledgement.objects.filter(user=user, version_id=OuterRef("current_version_id"))
-            )
+    # Every live guideline anyone may read, in one query: those the member has not read
+    # (in their current version, written for their staff group) come from it, and for
+    # leads how many there are.
+    guidelines = list(
+        queries.with_acknowledged(queries.live_guidelines(index), user).order_by(
+            "-current_endorsed_at", "title"
         )
-        .filter(acknowledged=False)
     )
-    if audience_field:
-        unread_queryset = unread_queryset.filter(**{audience_field: True})
-    unread = list(unread_queryset.order_by("-current_endorsed_at", "title"))
-    led = list(user.led_organisations.order_by("name"))
+    unread = [
+        guideline
+        for guideline in guidelines
+        if guideline.current_version_id is not None
+        and not guideline.acknowledged
+        and (not audience_field or getattr(guideline, audience_field))
+    ]
+    led = led_organisations(request)
     unrecorded = []
     if led:
-        guideline_count = queries.live_guidelines(index).count()
+        guideline_count = len(guidelines)
         recorded = dict(
             Adoption.objects.filter(organisation__in=led, guideline__live=True)
             .values("organisation")

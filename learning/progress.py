@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
@@ -72,16 +72,32 @@ SECTION_LABELS = {
 }
 
 
-def track_progress(user: User | None, tracks: list[TrackPage]) -> list[TrackProgress]:
-    """Progress through each track, with its live modules in order."""
+def live_modules(tracks: list[TrackPage]) -> QuerySet[ModulePage]:
+    """The live modules of the tracks, in tree order."""
     if not tracks:
-        return []
-    modules = list(
+        return ModulePage.objects.none()
+    return (
         ModulePage.objects.live()
         .filter(depth=tracks[0].depth + 1)
         .filter(reduce(or_, (Q(path__startswith=track.path) for track in tracks)))
         .order_by("path")
     )
+
+
+def track_progress(
+    user: User | None,
+    tracks: list[TrackPage],
+    *,
+    modules: list[ModulePage] | None = None,
+    with_certificates: bool = True,
+) -> list[TrackProgress]:
+    """Progress through each track, with its live modules in order. `modules` are
+    `live_modules(tracks)` if the caller has them already; without certificates, each
+    track's `certificate` is None (the dashboard does not show them)."""
+    if not tracks:
+        return []
+    if modules is None:
+        modules = list(live_modules(tracks))
     states: dict[int, ModuleProgress] = {}
     certificates: dict[int, Certificate] = {}
     if user is not None and user.is_authenticated:
@@ -91,6 +107,7 @@ def track_progress(user: User | None, tracks: list[TrackPage]) -> list[TrackProg
                 user=user, module_id__in=[module.pk for module in modules]
             )
         }
+    if user is not None and user.is_authenticated and with_certificates:
         certificates = {
             certificate.track_id: certificate
             for certificate in Certificate.objects.filter(
@@ -123,14 +140,21 @@ def track_progress(user: User | None, tracks: list[TrackPage]) -> list[TrackProg
     return result
 
 
-def my_learning_sections(user: User, tracks: list[TrackPage]) -> list[tuple[str, list]]:
+def my_learning_sections(
+    user: User,
+    tracks: list[TrackPage],
+    *,
+    modules: list[ModulePage] | None = None,
+    with_certificates: bool = True,
+) -> list[tuple[str, list]]:
     """Tracks in the order a member should see them.
 
     First the unfinished tracks written for the member's own staff group (by
     framework level), then other tracks they have started, then what they have
-    completed, then everything else.
+    completed, then everything else. `modules` and `with_certificates` as for
+    `track_progress`.
     """
-    progress = track_progress(user, tracks)
+    progress = track_progress(user, tracks, modules=modules, with_certificates=with_certificates)
 
     def by_level(entry: TrackProgress):
         return (LEVEL_ORDER.get(entry.track.framework_level, 99), entry.track.title)

@@ -852,15 +852,26 @@ class ReturnOverview:
 
 
 def overview_for_evaluation(*, full: bool, limit: int = 3) -> list[ReturnOverview]:
-    """The latest sent returns, in four queries whatever their number of organisations."""
+    """The latest sent returns, in three queries whatever their number of organisations."""
+    # Each template with its returns counted by status (as `status_counts`), in one query.
     templates = list(
-        ReturnTemplate.objects.exclude(status=TemplateStatus.DRAFT).order_by("-opened_at", "-pk")[
-            :limit
-        ]
+        ReturnTemplate.objects.exclude(status=TemplateStatus.DRAFT)
+        .annotate(
+            **{
+                f"returns_{status}": Count("returns", filter=Q(returns__status=status))
+                for status in ReturnStatus.values
+            }
+        )
+        .order_by("-opened_at", "-pk")[:limit]
     )
     if not templates:
         return []
-    counts = status_counts(templates)
+    counts = {
+        template.pk: {
+            status: getattr(template, f"returns_{status}") for status in ReturnStatus.values
+        }
+        for template in templates
+    }
     fields = list(
         Field.objects.filter(
             section__template__in=templates, kind__in=NUMERIC_KINDS, group__isnull=True

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from wagtail import hooks
 
 from core.dashboard import EVALUATION_PANELS, DashboardPanel
+from members.panels import led_organisations
 
 from . import permissions, services
 from .models import OrganisationReturn, ReturnStatus, ReturnTemplate, TemplateStatus
@@ -18,13 +19,18 @@ def returns_panel(request: HttpRequest) -> DashboardPanel | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    to_fill = list(
-        OrganisationReturn.objects.filter(
-            organisation__leads=user,
-            status__in=[ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.QUERIED],
+    led = led_organisations(request)
+    to_fill = (
+        list(
+            OrganisationReturn.objects.filter(
+                organisation__in=led,
+                status__in=[ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.QUERIED],
+            )
+            .select_related("template", "organisation")
+            .order_by("due_date")
         )
-        .select_related("template", "organisation")
-        .order_by("due_date")
+        if led
+        else []
     )
     open_templates = (
         list(ReturnTemplate.objects.filter(status=TemplateStatus.OPEN))

@@ -2,6 +2,9 @@
 
 from django import template
 from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+from core.form_rendering import render_widget
 
 register = template.Library()
 
@@ -16,7 +19,7 @@ _WIDGET_CLASSES = {
 
 
 @register.filter
-def nhs_widget(field: BoundField) -> str:
+def nhs_widget(field: BoundField) -> SafeString:
     """The field's widget with the NHS class, the error state and the hint linked."""
     widget_type = field.widget_type
     css = _WIDGET_CLASSES.get(widget_type, "nhsuk-input")
@@ -30,7 +33,7 @@ def nhs_widget(field: BoundField) -> str:
         described_by.append(f"{field.auto_id}-error")
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
-    return field.as_widget(attrs=attrs)
+    return render_widget(field, attrs)
 
 
 @register.filter

@@ -47,6 +47,7 @@ def save_programme(
     programme.cycle_end = cycle_end
     programme.save()
     programme.hub_team.set(list(hub_team))
+    permissions.forget_hub_team(programme)
     return programme
 
 
@@ -92,6 +93,7 @@ def create_programme(
         target_staff_groups=list(target_staff_groups),
     )
     programme.hub_team.set(list(hub_team))
+    permissions.forget_hub_team(programme)
     return programme
 
 

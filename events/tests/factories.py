@@ -152,6 +152,49 @@ def events_for(member, coordinator):
     return {"programme": programme, "session": session, "case": case}
 
 
+def make_programme(
+    name: str,
+    *,
+    start: datetime.datetime,
+    until: datetime.date,
+    recurrence: str = Recurrence.WEEKLY,
+    minutes: int = 60,
+    description: str = "Case discussion.",
+    hub_team=(),
+):
+    """An ECHO programme named `name` whose sessions repeat from `start` to `until`; its
+    slug is the name in lower case with hyphens."""
+    series = make_event(
+        title=name,
+        kind=EventKind.ECHO_SESSION,
+        start=start,
+        minutes=minutes,
+        recurrence=recurrence,
+        repeat_until=until,
+    )
+    return services.create_programme(
+        name=name,
+        slug=name.lower().replace(" ", "-"),
+        description=description,
+        series=series,
+        cycle_start=start.date(),
+        cycle_end=until,
+        hub_team=list(hub_team),
+    )
+
+
+def submit_sample_case(presenter, occurrence, title: str, **fields):
+    """A de-identified case that `presenter` brings to `occurrence`, titled `title`."""
+    data = {
+        "age_band": "5_11",
+        "condition_group": "act3",
+        "summary": "A 7-year-old with a progressive neurological condition.",
+        "question": "What next?",
+        **fields,
+    }
+    return services.submit_case(presenter, occurrence, services.CaseData(title=title, **data))
+
+
 # Shared fixtures, imported into events' conftest and into the tests of other apps that
 # need an event (evaluation's conftest).
 

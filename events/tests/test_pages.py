@@ -100,33 +100,6 @@ def test_month_view_query_count_does_not_grow(member_client, django_assert_max_n
         member_client.get(CALENDAR, {"view": "month", "month": month})
 
 
-def test_occurrence_page_query_count_does_not_grow(
-    member_client, member, session, facilitator, django_assert_max_num_queries
-):
-    services.register_for_occurrence(member, session)
-    url = reverse("events:occurrence", args=[session.pk])
-    with django_assert_max_num_queries(40) as baseline:
-        member_client.get(url)
-    for n in range(10):
-        presenter = UserFactory()
-        services.register_for_occurrence(presenter, session)
-        case = services.submit_case(
-            presenter,
-            session,
-            services.CaseData(
-                title=f"Case {n}",
-                age_band="5_11",
-                condition_group="act3",
-                summary="A 7-year-old with a progressive neurological condition.",
-                question="What next?",
-            ),
-        )
-        services.review_case(case, by=facilitator, decision="accept")
-    with django_assert_max_num_queries(len(baseline.captured_queries)):
-        response = member_client.get(url)
-    assert "Case 9" in response.content.decode()
-
-
 EVENT_FORM = {
     "title": "Symptom management ECHO",
     "kind": "echo_session",

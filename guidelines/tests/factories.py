@@ -5,15 +5,17 @@ through the real workflow."""
 from __future__ import annotations
 
 import datetime
+import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 from guidelines import services
-from guidelines.models import GuidelineIndexPage, GuidelinePage
+from guidelines.models import AdoptionStatus, GuidelineIndexPage, GuidelinePage
 from members import roles
-from members.tests.factories import UserFactory
+from members.models import NetworkRole, StaffGroup
+from members.tests.factories import OrganisationFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -91,6 +93,30 @@ def endorse_new_version(
 
 # Shared fixtures, imported into guidelines' conftest and into the tests of other apps that
 # need a guideline (search's test_sources).
+
+
+_sequence = itertools.count()
+
+
+def grow_readership(page: GuidelinePage, organisations: int, members_each: int) -> None:
+    """Organisations with members in every staff group who read the guideline, and leads
+    who record their organisation's position on it."""
+    groups = itertools.cycle(StaffGroup.values)
+    statuses = itertools.cycle(AdoptionStatus.values)
+    network_roles = itertools.cycle(NetworkRole.values)
+    for _ in range(organisations):
+        n = next(_sequence)
+        organisation = OrganisationFactory(
+            name=f"Grown organisation {n}", network_role=next(network_roles), is_nhs=n % 2 == 0
+        )
+        members = [
+            UserFactory(organisation=organisation, staff_group=next(groups))
+            for _ in range(members_each)
+        ]
+        organisation.leads.add(members[0])
+        for member in members[:-1]:
+            services.acknowledge(member, page, page.current_version.number)
+        services.record_adoption(members[0], page, organisation, next(statuses), "A reason.")
 
 
 @pytest.fixture

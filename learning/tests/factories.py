@@ -13,9 +13,8 @@ from bs4 import BeautifulSoup
 
 from events import queries as events_queries
 from events import services as events_services
-from events.models import AttendanceStatus, EchoProgramme, EventKind
-from events.scheduling import Recurrence
-from events.tests.factories import first_occurrence, make_event, soon
+from events.models import AttendanceStatus, EchoProgramme
+from events.tests.factories import first_occurrence, make_event, make_programme, soon
 from learning import queries, services
 from learning.models import LearningIndexPage, ModulePage, TrackPage
 
@@ -161,22 +160,7 @@ def ended_echo_cycle(
     ended `ended_days_ago` days ago."""
     first = soon(days=-(7 * (sessions - 1) + ended_days_ago))
     last_day = first.date() + datetime.timedelta(days=7 * (sessions - 1))
-    series = make_event(
-        title=name,
-        kind=EventKind.ECHO_SESSION,
-        start=first,
-        minutes=60,
-        recurrence=Recurrence.WEEKLY,
-        repeat_until=last_day,
-    )
-    return events_services.create_programme(
-        name=name,
-        slug=name.lower().replace(" ", "-"),
-        description="Weekly case discussion.",
-        series=series,
-        cycle_start=first.date(),
-        cycle_end=last_day,
-    )
+    return make_programme(name, start=first, until=last_day, description="Weekly case discussion.")
 
 
 def sessions_of(programme: EchoProgramme) -> list:
