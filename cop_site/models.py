@@ -13,11 +13,12 @@ from wagtail.search import index
 from core.blocks import RICH_TEXT_FEATURES, BodyBlock
 from core.dashboard import dashboard_panels
 from core.pagecache import page_tree_cached, public
+from core.serving import QuickServing
 from members import permissions
 from members.panels import member_organisations
 
 
-class HomePage(Page):
+class HomePage(QuickServing, Page):
     """Visitors see what the network is and how to join; members see their dashboard."""
 
     intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True, verbose_name=_("introduction"))
@@ -57,7 +58,7 @@ def _latest_news() -> list[NewsPage]:
     return list(news[:3])
 
 
-class StandardPage(Page):
+class StandardPage(QuickServing, Page):
     """About the network, Contact the coordinator, and other editor pages."""
 
     search_as_content = True  # the site search indexes it as a content page
@@ -73,7 +74,7 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(QuickServing, Page):
     intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True, verbose_name=_("introduction"))
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -92,7 +93,7 @@ class NewsIndexPage(Page):
         return context
 
 
-class NewsPage(Page):
+class NewsPage(QuickServing, Page):
     """An announcement or an early achievement of the network."""
 
     search_as_content = True

@@ -20,6 +20,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 
+from core.choices import QuickChoiceLabels
 from evaluation.admin_forms import SurveyAdminForm
 
 
@@ -65,7 +66,7 @@ NUMERIC_RANGES = {
 MAX_FREE_TEXT = 2000
 
 
-class Survey(ClusterableModel):
+class Survey(QuickChoiceLabels, ClusterableModel):
     """A questionnaire of one kind. A programme's own survey of a kind replaces the default."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -123,7 +124,7 @@ class Survey(ClusterableModel):
         return self.title
 
 
-class Question(models.Model):
+class Question(QuickChoiceLabels, models.Model):
     survey = ParentalKey(Survey, on_delete=models.CASCADE, related_name="questions")
     sort_order = models.PositiveSmallIntegerField(default=0, editable=False)
     text = models.CharField(_("question"), max_length=300)

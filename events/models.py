@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from schedule.models import Event, Occurrence
 
+from core.choices import QuickChoiceLabels
 from members.models import StaffGroup
 
 
@@ -36,7 +37,7 @@ class AttendanceMode(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
-class EventDetails(models.Model):
+class EventDetails(QuickChoiceLabels, models.Model):
     """What the network knows about a calendar series beyond django-scheduler's fields."""
 
     event = models.OneToOneField(
@@ -149,7 +150,7 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=RegistrationStatus.REGISTERED)
 
 
-class Registration(models.Model):
+class Registration(QuickChoiceLabels, models.Model):
     """A member's place (or place in the queue) at one occurrence. One row per member and
     occurrence; cancelling and registering again reuse it."""
 
@@ -203,7 +204,7 @@ class AttendanceQuerySet(models.QuerySet):
         return self.filter(status=AttendanceStatus.PRESENT, minutes__gt=0)
 
 
-class Attendance(models.Model):
+class Attendance(QuickChoiceLabels, models.Model):
     """Presence of one member at one occurrence: the record CPD and evaluation count."""
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="attendance")
@@ -241,7 +242,7 @@ class Attendance(models.Model):
         return self.changes.exclude(old_status="").exists()
 
 
-class AttendanceChange(models.Model):
+class AttendanceChange(QuickChoiceLabels, models.Model):
     """Audit trail of a manual change to an attendance record."""
 
     attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="changes")
@@ -288,7 +289,7 @@ class CaseStatus(models.TextChoices):
     PRESENTED = "presented", _("Presented")
 
 
-class Case(models.Model):
+class Case(QuickChoiceLabels, models.Model):
     """A de-identified case submitted for discussion at one ECHO session."""
 
     MAX_SUMMARY = 4000

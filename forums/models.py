@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
+from core.choices import QuickChoiceLabels
+
 RESERVED_SLUGS = frozenset(
     {"moderation", "notifications", "settings", "unsubscribe", "threads", "posts"}
 )
@@ -196,7 +198,7 @@ class Flag(models.Model):
         return f"Flag on {self.post_id}"
 
 
-class ModerationAction(models.Model):
+class ModerationAction(QuickChoiceLabels, models.Model):
     """Every moderation action, with who and why."""
 
     class Kind(models.TextChoices):
@@ -269,7 +271,7 @@ class Subscription(models.Model):
         return f"{self.user_id} follows {self.thread_id or self.category_id}"
 
 
-class Notification(models.Model):
+class Notification(QuickChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         MENTION = "mention", _("mentioned you")
         REPLY = "reply", _("replied in a thread you follow")
@@ -306,7 +308,7 @@ def _token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class ForumProfile(models.Model):
+class ForumProfile(QuickChoiceLabels, models.Model):
     """A member's forum handle (for @mentions) and e-mail choice."""
 
     user = models.OneToOneField(

@@ -26,6 +26,8 @@ from wagtail.models import AbstractGroupApprovalTask, Page, PagePermissionTester
 from wagtail.search import index
 
 from core.blocks import RICH_TEXT_FEATURES, BodyBlock
+from core.choices import QuickChoiceLabels
+from core.serving import QuickServing
 from members.models import StaffGroup
 
 REVIEW_SOON_DAYS = 90
@@ -85,7 +87,7 @@ class AttachmentBlock(blocks.StructBlock):
         icon = "doc-full"
 
 
-class GuidelineIndexPage(Page):
+class GuidelineIndexPage(QuickServing, Page):
     """The list of endorsed guidelines; the endorsement workflow is assigned here.
 
     The reports and forms under it are ordinary views (`urls.py`, `views.py`).
@@ -112,7 +114,7 @@ class GuidelineIndexPage(Page):
         return context
 
 
-class GuidelinePage(Page):
+class GuidelinePage(QuickChoiceLabels, QuickServing, Page):
     """A guideline. Acknowledging, adoption and uptake are views under it (`urls.py`)."""
 
     summary = models.CharField(
@@ -401,7 +403,7 @@ class AdoptionStatus(models.TextChoices):
 ADOPTED_STATUSES = (AdoptionStatus.ADOPTED, AdoptionStatus.ADOPTED_WITH_CHANGES)
 
 
-class Adoption(models.Model):
+class Adoption(QuickChoiceLabels, models.Model):
     """An organisation's current position on a guideline. Absent means not yet reviewed."""
 
     guideline = models.ForeignKey(GuidelinePage, on_delete=models.CASCADE, related_name="adoptions")
@@ -430,7 +432,7 @@ class Adoption(models.Model):
         return self.status in ADOPTED_STATUSES
 
 
-class AdoptionChange(models.Model):
+class AdoptionChange(QuickChoiceLabels, models.Model):
     """Every status an organisation has recorded for a guideline, oldest first."""
 
     adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="changes")

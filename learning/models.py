@@ -29,6 +29,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from core.blocks import RICH_TEXT_FEATURES, BodyBlock
+from core.choices import QuickChoiceLabels
+from core.serving import QuickServing
 from members.models import StaffGroup
 
 
@@ -156,7 +158,7 @@ def _audience_panel() -> MultiFieldPanel:
     )
 
 
-class LearningIndexPage(RoutablePageMixin, Page):
+class LearningIndexPage(QuickServing, RoutablePageMixin, Page):
     """ "My learning" for members; the list of tracks for visitors."""
 
     intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True, verbose_name=_("introduction"))
@@ -199,7 +201,7 @@ class LearningIndexPage(RoutablePageMixin, Page):
         return views.certificate(request, self, pk)
 
 
-class TrackPage(RoutablePageMixin, Page):
+class TrackPage(QuickChoiceLabels, QuickServing, RoutablePageMixin, Page):
     framework_level = models.CharField(
         _("framework level"), max_length=16, choices=FrameworkLevel.choices
     )
@@ -293,7 +295,7 @@ class TrackPage(RoutablePageMixin, Page):
         return views.claim_track_certificate(request, self)
 
 
-class ModulePage(RoutablePageMixin, Page):
+class ModulePage(QuickServing, RoutablePageMixin, Page):
     summary = models.CharField(_("summary"), max_length=300)
     learning_outcomes = RichTextField(
         features=["bold", "italic", "ul", "ol"],
@@ -388,7 +390,7 @@ class ModulePage(RoutablePageMixin, Page):
         return views.take_quiz(request, self)
 
 
-class StudyDayPage(Page):
+class StudyDayPage(QuickServing, Page):
     """The programme, speakers and materials of a study day in the calendar."""
 
     occurrence = models.ForeignKey(
@@ -577,7 +579,7 @@ class CertificateKind(models.TextChoices):
     ECHO_CYCLE = "echo_cycle", _("ECHO cycle participation")
 
 
-class Certificate(models.Model):
+class Certificate(QuickChoiceLabels, models.Model):
     """Issued once per member and track (or ECHO cycle); verifiable by its code.
 
     The name, title, level and hours are copied at issue, so the certificate

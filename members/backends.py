@@ -1,6 +1,8 @@
-"""Log in by e-mail address, case-insensitively."""
+"""Log in by e-mail address, case-insensitively; a member's permissions read in one query."""
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 
 
 class EmailBackend(ModelBackend):
@@ -12,3 +14,20 @@ class EmailBackend(ModelBackend):
 
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
         return super().authenticate(request, username=username or email, password=password)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        """The member's own permissions and their groups', as `ModelBackend` gives them,
+        read in one query rather than two (the editors' bar asks on every page)."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if user_obj.is_superuser:
+            return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):
+            rows = (
+                Permission.objects.filter(Q(user=user_obj) | Q(group__user=user_obj))
+                .values_list("content_type__app_label", "codename")
+                .order_by()
+                .distinct()
+            )
+            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
+        return user_obj._perm_cache

@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import QuickChoiceLabels
+
 
 class StaffGroup(models.TextChoices):
     CLINICAL = "clinical", _("Clinical")
@@ -73,7 +75,7 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
-class Organisation(models.Model):
+class Organisation(QuickChoiceLabels, models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
@@ -139,7 +141,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(QuickChoiceLabels, AbstractBaseUser, PermissionsMixin):
     """A person with an account. E-mail is the login; only approved members see member content."""
 
     email = models.EmailField(_("work e-mail address"), max_length=254, unique=True)

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import QuickChoiceLabels
+
 
 class FrozenTemplate(Exception):
     """A template opened to organisations cannot change; make a new version instead."""
@@ -26,7 +28,7 @@ class TemplateStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class ReturnTemplate(models.Model):
+class ReturnTemplate(QuickChoiceLabels, models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=100)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
@@ -113,7 +115,7 @@ class Prefill(models.TextChoices):
     APPROVED_MEMBERS = "approved_members", _("Members of the network")
 
 
-class Field(models.Model):
+class Field(QuickChoiceLabels, models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="fields")
     group = models.ForeignKey(
         "self",
@@ -182,7 +184,7 @@ class ReturnStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
 
 
-class OrganisationReturn(models.Model):
+class OrganisationReturn(QuickChoiceLabels, models.Model):
     template = models.ForeignKey(ReturnTemplate, on_delete=models.PROTECT, related_name="returns")
     organisation = models.ForeignKey(
         "members.Organisation", on_delete=models.CASCADE, related_name="data_returns"

@@ -8,10 +8,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import QuickChoiceLabels
+
 from .documents import Kind
 
 
-class SearchDocument(models.Model):
+class SearchDocument(QuickChoiceLabels, models.Model):
     """One searchable object, flattened to plain text (see `search.documents.SearchDoc`).
 
     `visibility` and `staff_groups` hold space-separated keys with a space at each end

@@ -97,6 +97,10 @@ AUTHENTICATION_BACKENDS = ["members.backends.EmailBackend"]
 LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Sessions are written to the database and kept in the cache, so a signed-in page reads
+# its session from the cache (one query less on every page). Only where every process
+# shares the cache: production without Redis goes back to the database alone.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -53,6 +53,9 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Each process would have a cache of its own: a session ended in one would live on
+    # in another's.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 

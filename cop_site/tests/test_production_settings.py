@@ -68,3 +68,30 @@ def test_production_uses_redis_and_smtp_from_the_environment():
         "False",
         "db.internal",
     ]
+
+
+@pytest.mark.parametrize(
+    ("redis", "engine"),
+    [(True, "cached_db"), (False, "db")],
+    ids=["with Redis", "without Redis"],
+)
+def test_sessions_are_kept_in_the_cache_only_when_every_process_shares_it(redis, engine):
+    env = (
+        dict(PRODUCTION_ENV)
+        if redis
+        else {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    )
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_ENGINE)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"django.contrib.sessions.backends.{engine}"

@@ -1,0 +1,61 @@
+"""The authentication backend: a member's permissions are Django's, read in one query."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from members.backends import EmailBackend
+from members.models import User
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def permission(codename: str) -> Permission:
+    return Permission.objects.get(codename=codename)
+
+
+@pytest.fixture
+def editor():
+    user = UserFactory()
+    user.user_permissions.add(permission("access_admin"))
+    first, second = Group.objects.create(name="First"), Group.objects.create(name="Second")
+    first.permissions.add(permission("add_page"), permission("access_admin"))
+    second.permissions.add(permission("change_page"))
+    user.groups.add(first, second)
+    return User.objects.get(pk=user.pk)
+
+
+def test_the_permissions_are_djangos_in_one_query(editor):
+    expected = ModelBackend().get_all_permissions(User.objects.get(pk=editor.pk))
+    with CaptureQueriesContext(connection) as captured:
+        found = EmailBackend().get_all_permissions(editor)
+        assert editor.has_perm("wagtailadmin.access_admin")
+        assert editor.has_perm("wagtailcore.change_page")
+        assert not editor.has_perm("wagtailcore.delete_page")
+    assert (
+        found
+        == expected
+        == {
+            "wagtailadmin.access_admin",
+            "wagtailcore.add_page",
+            "wagtailcore.change_page",
+        }
+    )
+    assert len(captured) == 1
+
+
+@pytest.mark.parametrize("who", ["nobody", "inactive", "superuser"])
+def test_the_others_are_as_djangos(who):
+    user = UserFactory(is_active=who != "inactive", is_superuser=who == "superuser")
+    user.groups.add(Group.objects.create(name="Group"))
+    Group.objects.get(name="Group").permissions.add(permission("add_page"))
+    ours = EmailBackend().get_all_permissions(User.objects.get(pk=user.pk))
+    djangos = ModelBackend().get_all_permissions(User.objects.get(pk=user.pk))
+    assert ours == djangos
+    assert ("wagtailcore.add_page" in ours) == (who != "inactive")
