@@ -6,7 +6,7 @@ the field's choices, and hashing a lazy label translates it: a directory of 40
 organisations showing three labels each translated some 1,500 strings a request, a fifth
 of the page's time. `QuickChoiceLabels` finds the one label by comparing values and
 translates only that one. The answer is the same: the value's label, or the value itself
-when it is not one of the choices (`core/tests/test_choices.py` compares the two on every
+when it is not one of the choices (`cop_site/tests/test_choices.py` compares the two on every
 choice field of the project)."""
 
 from __future__ import annotations

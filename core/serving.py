@@ -20,7 +20,7 @@ whenever a page or a view restriction changes):
   alias is involved (an alias takes the restrictions of the page it copies, so then
   Wagtail's own look-up runs), and reads the restrictions only when there are some.
 
-`core/tests/test_serving.py` compares both with Wagtail's own on a tree that has live,
+`cop_site/tests/test_serving.py` compares both with Wagtail's own on a tree that has live,
 draft, routable, restricted and aliased pages.
 """
 
