@@ -1,5 +1,7 @@
-"""Log in by e-mail address, case-insensitively; a member's permissions read in one query."""
+"""Log in by e-mail address, case-insensitively; the signed-in member read with what most
+pages show of them, and their permissions in one query."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import Q
@@ -14,6 +16,18 @@ class EmailBackend(ModelBackend):
 
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
         return super().authenticate(request, username=username or email, password=password)
+
+    def get_user(self, user_id):
+        """As `ModelBackend`'s, reading with the member their organisation and their
+        Wagtail profile, which the header, the panels and the editors' bar each ask for."""
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related(
+                "organisation", "wagtail_userprofile"
+            ).get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         """The member's own permissions and their groups', as `ModelBackend` gives them,

@@ -59,3 +59,23 @@ def test_the_others_are_as_djangos(who):
     djangos = ModelBackend().get_all_permissions(User.objects.get(pk=user.pk))
     assert ours == djangos
     assert ("wagtailcore.add_page" in ours) == (who != "inactive")
+
+
+def test_the_signed_in_member_comes_with_organisation_and_profile(client):
+    from wagtail.users.models import UserProfile
+
+    member = UserFactory()
+    UserProfile.get_for_user(member)
+    backend = EmailBackend()
+    with CaptureQueriesContext(connection) as captured:
+        found = backend.get_user(member.pk)
+        assert found.organisation.name == member.organisation.name
+        assert found.wagtail_userprofile.user_id == member.pk
+    assert len(captured) == 1
+
+
+@pytest.mark.parametrize("state", ["inactive", "missing"])
+def test_no_member_for_an_inactive_or_missing_account(state):
+    member = UserFactory(is_active=False)
+    user_id = member.pk if state == "inactive" else member.pk + 1000
+    assert EmailBackend().get_user(user_id) is None
