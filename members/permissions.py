@@ -25,9 +25,44 @@ def role_names(user: Any) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, _ROLE_CACHE, None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        setattr(user, _ROLE_CACHE, cached)
+        cached = _read_roles(user)
     return cached
+
+
+def _read_roles(user: Any) -> frozenset[str]:
+    """Read the user's role names, and with them, in the same query, the permissions that
+    `members.backends.EmailBackend` would read for the first permission check (Wagtail's
+    editors' bar makes one on every page): the member's own and their groups'. A superuser
+    or an inactive account has its permissions worked out by the backend as usual."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import CharField, Q, Value
+    from django.db.models.functions import Concat
+
+    names = (
+        Group.objects.filter(user=user)
+        .annotate(kind=Value("role"))
+        .values_list("kind", "name")
+        .order_by()
+    )
+    if user.is_superuser or not user.is_active or hasattr(user, "_perm_cache"):
+        rows = list(names)
+    else:
+        permissions = (
+            Permission.objects.filter(Q(user=user) | Q(group__user=user))
+            .annotate(
+                kind=Value("permission"),
+                label=Concat(
+                    "content_type__app_label", Value("."), "codename", output_field=CharField()
+                ),
+            )
+            .values_list("kind", "label")
+            .order_by()
+        )
+        rows = list(names.union(permissions))
+        user._perm_cache = {label for kind, label in rows if kind == "permission"}
+    found = frozenset(name for kind, name in rows if kind == "role")
+    setattr(user, _ROLE_CACHE, found)
+    return found
 
 
 def prime_roles(users: list[Any]) -> None:

@@ -79,3 +79,30 @@ def test_no_member_for_an_inactive_or_missing_account(state):
     member = UserFactory(is_active=False)
     user_id = member.pk if state == "inactive" else member.pk + 1000
     assert EmailBackend().get_user(user_id) is None
+
+
+def test_roles_and_permissions_are_read_together(editor):
+    from members import permissions
+
+    expected = ModelBackend().get_all_permissions(User.objects.get(pk=editor.pk))
+    with CaptureQueriesContext(connection) as captured:
+        assert permissions.role_names(editor) == {"First", "Second"}
+        assert editor.get_all_permissions() == expected
+        assert editor.has_perm("wagtailadmin.access_admin")
+    assert len(captured) == 1
+
+
+@pytest.mark.parametrize("who", ["member", "superuser", "inactive"])
+def test_roles_read_first_leave_the_permissions_as_djangos(who):
+    from members import permissions
+
+    user = UserFactory(is_superuser=who == "superuser", is_active=who != "inactive")
+    group = Group.objects.create(name="Group")
+    group.permissions.add(permission("add_page"))
+    user.groups.add(group)
+    user.user_permissions.add(permission("access_admin"))
+    first = User.objects.get(pk=user.pk)
+    assert permissions.role_names(first) == {"Group"}
+    assert first.get_all_permissions() == ModelBackend().get_all_permissions(
+        User.objects.get(pk=user.pk)
+    )
