@@ -358,16 +358,34 @@ class ModulePage(QuickServing, RoutablePageMixin, Page):
         refusal = views.refuse_non_members(request)
         if refusal is not None:
             return refusal
-        if not self.is_available():
+        # The router read the pages above this one in this request, each knowing its parent.
+        if not self.is_available(ancestors=self._routed_ancestors()):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
-    def is_available(self) -> bool:
-        """Live, and so is every page above it: a withdrawn track withdraws its modules."""
-        return (
-            self.live
-            and not Page.objects.ancestor_of(self).filter(depth__gt=1, live=False).exists()
-        )
+    def _routed_ancestors(self) -> list[Page] | None:
+        """The pages above this one, down to depth 2, as the router left them on the page
+        (`core.serving`: each page read on the way knows its parent); None if a level is
+        not known, and then `is_available` asks the database."""
+        ancestors: list[Page] = []
+        page: Page = self
+        while page.depth > 2:
+            parent = page.__dict__.get("_cached_parent_obj")
+            if parent is None:
+                return None
+            ancestors.append(parent)
+            page = parent
+        return ancestors
+
+    def is_available(self, ancestors: list[Page] | None = None) -> bool:
+        """Live, and so is every page above it (below the tree's root): a withdrawn track
+        withdraws its modules. `ancestors`, every page above it from depth 2, if the caller
+        has just read them."""
+        if not self.live:
+            return False
+        if ancestors is not None:
+            return all(page.live for page in ancestors)
+        return not Page.objects.ancestor_of(self).filter(depth__gt=1, live=False).exists()
 
     def clean(self) -> None:
         super().clean()

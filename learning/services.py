@@ -79,13 +79,30 @@ def _lock_member(user: User) -> None:
     User.objects.select_for_update().filter(pk=user.pk).first()
 
 
-@transaction.atomic
 def record_visit(
     user: User, module: ModulePage, *, now: datetime.datetime | None = None
 ) -> ModuleProgress:
-    """The member opened the module: it is now "in progress" and where they left off."""
+    """The member opened the module: it is now "in progress" and where they left off.
+
+    Most visits only move `last_visited_at` on a record that exists and has nothing to
+    complete: one UPDATE, without the member's lock. That is what the locked visit does
+    too: every change that reads or passes a module completes it in the same locked
+    transaction, so a committed record is "done but not complete" only when the module's
+    quiz was removed (a page edit, which the member's lock does not order either). A
+    visit that may complete the module, creates the record, or finds it gone takes the
+    lock and decides on the record read under it."""
     now = now or timezone.now()
     _require_member(user)
+    progress = ModuleProgress.objects.filter(user=user, module=module).first()
+    if progress is not None and not _is_done(progress, module):
+        if ModuleProgress.objects.filter(pk=progress.pk).update(last_visited_at=now):
+            progress.last_visited_at = now
+            return progress
+    return _record_visit_locked(user, module, now)
+
+
+@transaction.atomic
+def _record_visit_locked(user: User, module: ModulePage, now: datetime.datetime) -> ModuleProgress:
     _lock_member(user)
     progress = _progress(user, module, now)
     progress.last_visited_at = now
@@ -96,14 +113,19 @@ def record_visit(
     return progress
 
 
+def _is_done(progress: ModuleProgress, module: ModulePage) -> bool:
+    """Read and, if the module has a quiz, passed, but not yet marked complete."""
+    if progress.completed_at is not None or progress.read_at is None:
+        return False
+    return not (module.has_quiz and progress.passed_at is None)
+
+
 def _complete_if_done(progress: ModuleProgress, module: ModulePage, now: datetime.datetime) -> bool:
     """Mark the module complete when it is read and, if it has a quiz, passed.
 
     What was completed is copied onto the record, so later edits to the module
     (or its deletion) do not change the member's CPD record."""
-    if progress.completed_at is not None or progress.read_at is None:
-        return False
-    if module.has_quiz and progress.passed_at is None:
+    if not _is_done(progress, module):
         return False
     track = _track_of(module)
     progress.completed_at = now

@@ -77,7 +77,8 @@ def track_context(request: HttpRequest, track: TrackPage) -> dict:
 
 
 def _neighbours(module: ModulePage) -> tuple[ModulePage | None, ModulePage | None]:
-    siblings = list(module.get_siblings().live().type(ModulePage).specific().order_by("path"))
+    # The live modules under the same track, in one query (no module type extends ModulePage).
+    siblings = list(ModulePage.objects.sibling_of(module).live().order_by("path"))
     ids = [page.pk for page in siblings]
     position = ids.index(module.pk) if module.pk in ids else -1
     previous = siblings[position - 1] if position > 0 else None
@@ -91,8 +92,9 @@ def module_context(request: HttpRequest, module: ModulePage) -> dict:
     progress = None
     if not is_preview and member_permissions.is_approved_member(user) and module.live:
         if request.method == "GET":
-            services.record_visit(user, module)
-        progress = ModuleProgress.objects.filter(user=user, module=module).first()
+            progress = services.record_visit(user, module)
+        else:
+            progress = ModuleProgress.objects.filter(user=user, module=module).first()
     previous, following = _neighbours(module)
     track = module.get_parent().specific
     return {
