@@ -90,16 +90,18 @@ def track_progress(
     *,
     modules: list[ModulePage] | None = None,
     with_certificates: bool = True,
+    certificates: list[Certificate] | None = None,
 ) -> list[TrackProgress]:
     """Progress through each track, with its live modules in order. `modules` are
-    `live_modules(tracks)` if the caller has them already; without certificates, each
-    track's `certificate` is None (the dashboard does not show them)."""
+    `live_modules(tracks)` if the caller has them already, and `certificates` all the
+    user's certificates; without certificates, each track's `certificate` is None (the
+    dashboard does not show them)."""
     if not tracks:
         return []
     if modules is None:
         modules = list(live_modules(tracks))
     states: dict[int, ModuleProgress] = {}
-    certificates: dict[int, Certificate] = {}
+    by_track: dict[int, Certificate] = {}
     if user is not None and user.is_authenticated:
         states = {
             progress.module_id: progress
@@ -108,11 +110,16 @@ def track_progress(
             )
         }
     if user is not None and user.is_authenticated and with_certificates:
-        certificates = {
-            certificate.track_id: certificate
-            for certificate in Certificate.objects.filter(
-                user=user, kind=CertificateKind.TRACK, track__in=tracks
+        if certificates is None:
+            certificates = list(
+                Certificate.objects.filter(user=user, kind=CertificateKind.TRACK, track__in=tracks)
             )
+        track_ids = {track.pk for track in tracks}
+        # One track certificate per member and track (a constraint).
+        by_track = {
+            certificate.track_id: certificate
+            for certificate in certificates
+            if certificate.kind == CertificateKind.TRACK and certificate.track_id in track_ids
         }
     by_path = {track.path: TrackProgress(track=track) for track in tracks}
     for module in modules:
@@ -134,7 +141,7 @@ def track_progress(
     result = []
     for track in tracks:
         entry = by_path[track.path]
-        entry.certificate = certificates.get(track.pk)
+        entry.certificate = by_track.get(track.pk)
         entry.for_you = bool(staff_group) and staff_group in track.audience_groups
         result.append(entry)
     return result
@@ -146,15 +153,22 @@ def my_learning_sections(
     *,
     modules: list[ModulePage] | None = None,
     with_certificates: bool = True,
+    certificates: list[Certificate] | None = None,
 ) -> list[tuple[str, list]]:
     """Tracks in the order a member should see them.
 
     First the unfinished tracks written for the member's own staff group (by
     framework level), then other tracks they have started, then what they have
-    completed, then everything else. `modules` and `with_certificates` as for
-    `track_progress`.
+    completed, then everything else. `modules`, `with_certificates` and `certificates`
+    as for `track_progress`.
     """
-    progress = track_progress(user, tracks, modules=modules, with_certificates=with_certificates)
+    progress = track_progress(
+        user,
+        tracks,
+        modules=modules,
+        with_certificates=with_certificates,
+        certificates=certificates,
+    )
 
     def by_level(entry: TrackProgress):
         return (LEVEL_ORDER.get(entry.track.framework_level, 99), entry.track.title)

@@ -62,9 +62,10 @@ def my_learning_context(request: HttpRequest, index: LearningIndexPage) -> dict:
     )
     if not member_permissions.is_approved_member(user):
         return {"tracks": track_progress(None, tracks), "study_days": study_days}
+    certificates = list(Certificate.objects.filter(user=user).order_by("-issued_at"))
     return {
-        "sections": my_learning_sections(user, tracks),
-        "certificates": list(Certificate.objects.filter(user=user).order_by("-issued_at")),
+        "sections": my_learning_sections(user, tracks, certificates=certificates),
+        "certificates": certificates,
         "study_days": study_days,
         "is_member": True,
     }
