@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     CharField,
     Count,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -363,21 +364,35 @@ class MonthRow:
     attendees: int
 
 
-def trend_by_month(filters: Filters, now: datetime.datetime | None = None) -> list[MonthRow]:
-    rows = (
+def _trend_rows(filters: Filters, now: datetime.datetime | None) -> QuerySet:
+    """Attendances and attendees by London month, as `_attendance_rows` (part "month")."""
+    return (
         attendances(filters, now)
         .annotate(month=TruncMonth("occurrence__start", tzinfo=scheduling.network_zone()))
         .values("month")
         .annotate(n=Count("pk"), people=Count("member", distinct=True))
-        .order_by("month")
+        .annotate(
+            part=Value("month"),
+            series=Value(None, output_field=IntegerField()),
+            attendee=Value(None, output_field=IntegerField()),
+        )
+        .values(*ATTENDANCE_COLUMNS)
+        .order_by()
     )
+
+
+def _trend_from(rows: Iterable[dict]) -> list[MonthRow]:
     result = []
     for row in rows:
         month = row["month"]
         if isinstance(month, datetime.datetime):
             month = month.date()
         result.append(MonthRow(month, row["n"], row["people"]))
-    return result
+    return sorted(result, key=lambda row: row.month)
+
+
+def trend_by_month(filters: Filters, now: datetime.datetime | None = None) -> list[MonthRow]:
+    return _trend_from(_trend_rows(filters, now))
 
 
 @dataclass(frozen=True)
@@ -432,24 +447,40 @@ def cycle_shares(
     now = now or timezone.now()
     if programmes is None:
         programmes = programmes_with_sessions_held(now)
-    if filters.programme is not None:
-        programmes = [p for p in programmes if p.pk == filters.programme.pk]
-    if not programmes:
-        return []
+    return _cycles_from(filters, programmes, _cycle_rows(filters, now))
+
+
+def _cycle_rows(filters: Filters, now: datetime.datetime) -> QuerySet:
+    """Each attendee's sessions of each programme's current cycle, by the programme's series,
+    as `_attendance_rows` (part "cycle")."""
     held = _held_in_cycle(now)
     if filters.programme is not None:
         held = held.filter(event_id=filters.programme.series_id)
-    per_member = (
+    return (
         Attendance.objects.present()
         .filter(occurrence__in=held.values("pk"))
         .filter(filters.member_q("member__"))
-        .values("occurrence__event_id", "member")
+        .annotate(series=F("occurrence__event_id"), attendee=F("member_id"))
+        .values("series", "attendee")
         .annotate(n=Count("occurrence", distinct=True))
+        .annotate(
+            part=Value("cycle"),
+            month=Value(None, output_field=DateTimeField()),
+            people=Value(0, output_field=IntegerField()),
+        )
+        .values(*ATTENDANCE_COLUMNS)
         .order_by()
     )
+
+
+def _cycles_from(
+    filters: Filters, programmes: list[EchoProgramme], rows: Iterable[dict]
+) -> list[CycleRow]:
+    if filters.programme is not None:
+        programmes = [p for p in programmes if p.pk == filters.programme.pk]
     counts: dict[int, list[int]] = defaultdict(list)
-    for row in per_member:
-        counts[row["occurrence__event_id"]].append(row["n"])
+    for row in rows:
+        counts[row["series"]].append(row["n"])
     result = []
     for programme in programmes:
         total = programme.sessions_held
@@ -466,6 +497,11 @@ def cycle_shares(
             )
         )
     return result
+
+
+# The columns the month trend and the cycle shares are read in, so that both come in one
+# UNION (`network_figures`); each part leaves the other's columns empty.
+ATTENDANCE_COLUMNS = ("part", "month", "series", "attendee", "n", "people")
 
 
 # --- Level 2: satisfaction ---------------------------------------------------------------------
@@ -959,7 +995,7 @@ def adoption_month_ends(today: datetime.date | None = None) -> list[datetime.dat
 
 def guideline_adoption(today: datetime.date | None = None) -> list[AdoptionRow]:
     """Each live guideline: organisations that have adopted it now and at each month's end,
-    from `guidelines.uptake`, in one query."""
+    from `guidelines.uptake` without its readership, in one query."""
     from guidelines import uptake
 
     return [
@@ -971,7 +1007,7 @@ def guideline_adoption(today: datetime.date | None = None) -> list[AdoptionRow]:
             overdue=row.overdue,
             history=row.history,
         )
-        for row in uptake.overview(history_days=adoption_month_ends(today))
+        for row in uptake.overview(history_days=adoption_month_ends(today), readership=False)
     ]
 
 
@@ -983,27 +1019,109 @@ def practice_change(filters: Filters) -> list[Distribution]:
 # --- Everything at once --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NetworkFigures:
-    """The figures of the evaluation dashboard and the impact report."""
-
-    participation: Participation
-    satisfaction: SatisfactionSummary
-    reach: dict[str, list[ReachRow]]
-    periphery: list[PeripheryRow]
-    trend: list[MonthRow]
-    programmes: list[EchoProgramme]  # every programme, as `programmes_with_sessions_held`
-    cycles: list[CycleRow]
-    distributions: list[Distribution]  # feedback on sessions and study days
-    sessions: list[SessionFeedbackRow]
-    learning: list[LearningRow]
-    confidence: list[ConfidenceRow]
-    adoption: list[AdoptionRow]
-    adoption_months: list[datetime.date]
-    practice: list[Distribution]
-
-
 FEEDBACK_KINDS = (SurveyKind.SESSION_FEEDBACK, SurveyKind.STUDY_DAY_FEEDBACK)
+
+
+class NetworkFigures:
+    """The figures of the evaluation dashboard and the impact report, the same as each
+    function above gives. Each is read the first time it is asked for, so a page reads only
+    what it shows; what figures share is read once: participation's and satisfaction's
+    counts in one query, both sets of answer distributions in another, the month trend and
+    the cycle shares in a third, the members by staff group from the reach figures."""
+
+    def __init__(
+        self,
+        filters: Filters,
+        now: datetime.datetime | None = None,
+        today: datetime.date | None = None,
+        sessions_limit: int = 12,
+    ) -> None:
+        self.filters = filters
+        self.now = now or timezone.now()
+        self.adoption_months = adoption_month_ends(today)
+        self.sessions_limit = sessions_limit
+
+    @functools.cached_property
+    def _counts(self) -> dict[str, int]:
+        return count_rows(
+            **_participation_counts(self.filters, self.now),
+            **{
+                f"satisfaction_{name}": queryset
+                for name, queryset in _satisfaction_counts(self.filters, self.now).items()
+            },
+        )
+
+    @functools.cached_property
+    def participation(self) -> Participation:
+        return _participation_from(self._counts)
+
+    @functools.cached_property
+    def satisfaction(self) -> SatisfactionSummary:
+        return SatisfactionSummary(
+            self._counts["satisfaction_responses"], self._counts["satisfaction_asked"]
+        )
+
+    @functools.cached_property
+    def _reach_rows(self) -> list[dict]:
+        return _reach_rows(self.filters, self.now)
+
+    @functools.cached_property
+    def reach(self) -> dict[str, list[ReachRow]]:
+        return _reach_from(self._reach_rows)
+
+    @functools.cached_property
+    def periphery(self) -> list[PeripheryRow]:
+        return periphery(self.filters, self.now)
+
+    @functools.cached_property
+    def programmes(self) -> list[EchoProgramme]:
+        """Every programme, as `programmes_with_sessions_held`."""
+        return programmes_with_sessions_held(self.now)
+
+    @functools.cached_property
+    def _attendance_rows(self) -> dict[str, list[dict]]:
+        rows: dict[str, list[dict]] = {"month": [], "cycle": []}
+        trend, cycles = _trend_rows(self.filters, self.now), _cycle_rows(self.filters, self.now)
+        for row in trend.union(cycles, all=True):
+            rows[row["part"]].append(row)
+        return rows
+
+    @functools.cached_property
+    def trend(self) -> list[MonthRow]:
+        return _trend_from(self._attendance_rows["month"])
+
+    @functools.cached_property
+    def cycles(self) -> list[CycleRow]:
+        return _cycles_from(self.filters, self.programmes, self._attendance_rows["cycle"])
+
+    @functools.cached_property
+    def _distribution_groups(self) -> list[list[Distribution]]:
+        return distribution_groups(self.filters, [FEEDBACK_KINDS, (SurveyKind.FOLLOW_UP,)])
+
+    @functools.cached_property
+    def distributions(self) -> list[Distribution]:
+        """Feedback on sessions and study days."""
+        return self._distribution_groups[0]
+
+    @functools.cached_property
+    def practice(self) -> list[Distribution]:
+        return self._distribution_groups[1]
+
+    @functools.cached_property
+    def sessions(self) -> list[SessionFeedbackRow]:
+        return feedback_by_session(self.filters, self.now, limit=self.sessions_limit)
+
+    @functools.cached_property
+    def learning(self) -> list[LearningRow]:
+        return learning_by_staff_group(self.filters, _members_by_staff_group(self._reach_rows))
+
+    @functools.cached_property
+    def confidence(self) -> list[ConfidenceRow]:
+        return confidence_change(self.filters)
+
+    @functools.cached_property
+    def adoption(self) -> list[AdoptionRow]:
+        return guideline_adoption(self.adoption_months[-1])
 
 
 def network_figures(
@@ -1012,36 +1130,8 @@ def network_figures(
     today: datetime.date | None = None,
     sessions_limit: int = 12,
 ) -> NetworkFigures:
-    """Every figure of the dashboard, the same as each function above gives, with what they
-    share read once: participation's and satisfaction's counts in one query, both sets of
-    answer distributions in another, the members by staff group from the reach figures."""
-    now = now or timezone.now()
-    counts = count_rows(
-        **_participation_counts(filters, now),
-        **{f"satisfaction_{name}": q for name, q in _satisfaction_counts(filters, now).items()},
-    )
-    reach_rows = _reach_rows(filters, now)
-    programmes = programmes_with_sessions_held(now)
-    feedback, practice = distribution_groups(filters, [FEEDBACK_KINDS, (SurveyKind.FOLLOW_UP,)])
-    month_ends = adoption_month_ends(today)
-    return NetworkFigures(
-        participation=_participation_from(counts),
-        satisfaction=SatisfactionSummary(
-            counts["satisfaction_responses"], counts["satisfaction_asked"]
-        ),
-        reach=_reach_from(reach_rows),
-        periphery=periphery(filters, now),
-        trend=trend_by_month(filters, now),
-        programmes=programmes,
-        cycles=cycle_shares(filters, now, programmes=programmes),
-        distributions=feedback,
-        sessions=feedback_by_session(filters, now, limit=sessions_limit),
-        learning=learning_by_staff_group(filters, _members_by_staff_group(reach_rows)),
-        confidence=confidence_change(filters),
-        adoption=guideline_adoption(month_ends[-1]),
-        adoption_months=month_ends,
-        practice=practice,
-    )
+    """Every figure of the dashboard and the report, each read when first asked for."""
+    return NetworkFigures(filters, now, today, sessions_limit)
 
 
 def chosen_quotes(filters: Filters) -> list[Answer]:

@@ -162,25 +162,22 @@ def _adoption_chart(rows, month_ends):
     )
 
 
-def figures(filters: Filters) -> dict:
-    """Everything the dashboard and the report show, from `evaluation.metrics`."""
-    return _figures_context(metrics.network_figures(filters))
+def figures(filters: Filters, *, activity: bool = True) -> dict:
+    """Everything the dashboard shows from `evaluation.metrics`; without `activity`, what the
+    report shows (no month trend, cycle shares or table of sessions, which are not read)."""
+    return _figures_context(metrics.network_figures(filters), activity=activity)
 
 
-def _figures_context(network: metrics.NetworkFigures) -> dict:
-    return {
+def _figures_context(network: metrics.NetworkFigures, *, activity: bool = True) -> dict:
+    context = {
         "participation": network.participation,
         "reach": network.reach,
         "reach_labels": {
             name: label for name, (label, _path, _c) in metrics.REACH_DIMENSIONS.items()
         },
         "periphery": network.periphery,
-        "trend": network.trend,
-        "trend_chart": _trend_chart(network.trend) if network.trend else None,
-        "cycles": network.cycles,
         "satisfaction": network.satisfaction,
         "distributions": network.distributions,
-        "sessions": network.sessions,
         "learning": network.learning,
         "confidence": network.confidence,
         "adoption": network.adoption,
@@ -189,6 +186,14 @@ def _figures_context(network: metrics.NetworkFigures) -> dict:
         "practice": network.practice,
         "min_respondents": metrics.MIN_RESPONDENTS,
     }
+    if activity:
+        context |= {
+            "trend": network.trend,
+            "trend_chart": _trend_chart(network.trend) if network.trend else None,
+            "cycles": network.cycles,
+            "sessions": network.sessions,
+        }
+    return context
 
 
 def _query_string(request: HttpRequest) -> str:
@@ -220,7 +225,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _report_context(request: HttpRequest) -> dict:
     filters = parse_filters(request)
     return {
-        **figures(filters),
+        **figures(filters, activity=False),
         "filters": filters,
         "period_label": PERIODS.get(request.GET.get("period", "all"), PERIODS["all"]),
         "quotes": metrics.chosen_quotes(filters),

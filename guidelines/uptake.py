@@ -334,7 +334,7 @@ class OverviewRow:
     first_endorsed_at: datetime.datetime | None
     days_since_endorsement: int | None
     adopted: Share
-    acknowledged: Share
+    acknowledged: Share | None  # None when asked for no readership
     overdue: bool
     due_soon: bool
     history: tuple[int, ...] = ()  # organisations adopted at the end of each of history_days
@@ -343,10 +343,13 @@ class OverviewRow:
 def overview(
     guidelines: QuerySet[GuidelinePage] | Iterable[GuidelinePage] | None = None,
     history_days: list[datetime.date] | None = None,
+    *,
+    readership: bool = True,
 ) -> list[OverviewRow]:
     """Every live guideline (or those of `guidelines` that are live) with its headline uptake
-    figures, in two queries. With `history_days`, each row's `history` is how many
-    organisations had it adopted at the end of each of those days (`adopted_on`, one more)."""
+    figures, in two queries (one without `readership`, when `acknowledged` is None). With
+    `history_days`, each row's `history` is how many organisations had it adopted at the
+    end of each of those days (London dates), counted in the same query."""
     latest = EndorsedVersion.objects.filter(guideline=OuterRef("pk")).order_by("-number")
     queryset = (
         GuidelinePage.objects.live()
@@ -359,6 +362,10 @@ def overview(
                 Adoption.objects.filter(guideline=OuterRef("pk"), status__in=ADOPTED_STATUSES)
             ),
             organisation_total=_count(Organisation.objects.all()),
+            **{
+                f"adopted_by_{position}": _adopted_by(day)
+                for position, day in enumerate(history_days or ())
+            },
         )
         .order_by("title")
     )
@@ -367,10 +374,11 @@ def overview(
     elif guidelines is not None:
         queryset = queryset.filter(pk__in=[page.pk for page in guidelines])
     pages = list(queryset)
-    members_by_group, acks = _readers(
-        [page.current_version_id for page in pages if page.current_version_id]
+    members_by_group, acks = (
+        _readers([page.current_version_id for page in pages if page.current_version_id])
+        if readership
+        else ({}, {})
     )
-    history = adopted_on(history_days) if history_days else {}
     today = timezone.localdate()
     rows = []
     for page in pages:
@@ -390,10 +398,15 @@ def overview(
                 acknowledged=Share(
                     sum(acks.get((page.current_version_id, group), 0) for group in audience),
                     sum(members_by_group.get(group, 0) for group in audience),
-                ),
+                )
+                if readership
+                else None,
                 overdue=page.is_review_overdue(today),
                 due_soon=page.is_review_due_soon(today),
-                history=tuple(history.get(page.pk, [0] * len(history_days or ()))),
+                history=tuple(
+                    getattr(page, f"adopted_by_{position}")
+                    for position in range(len(history_days or ()))
+                ),
             )
         )
     return rows
@@ -444,34 +457,19 @@ def _count(queryset: QuerySet) -> Coalesce:
 # Adoption over time, for the network's evaluation
 
 
-def adopted_on(days: list[datetime.date]) -> dict[int, list[int]]:
-    """For each guideline with any recorded status: how many organisations had it adopted at
-    the end of each of `days` (London dates, in order), replayed from the change log."""
-    if not days:
-        return {}
-    zone = ZoneInfo(settings.TIME_ZONE)
-    # A change recorded from the first moment after a day (London) on is a later day's.
-    ends = [
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone)
-        for day in days
-    ]
-    changes = AdoptionChange.objects.values_list(
-        "adoption__guideline_id", "adoption__organisation_id", "status", "changed_at"
-    ).order_by("changed_at", "pk")
-    counts: dict[int, list[int]] = {}
-    adopted: dict[int, set[int]] = defaultdict(set)  # organisations, by guideline
-    position = 0
-    for guideline_id, organisation_id, status, changed_at in changes:
-        while position < len(days) and changed_at >= ends[position]:
-            for seen_id, organisations in adopted.items():
-                counts[seen_id][position] = len(organisations)
-            position += 1
-        counts.setdefault(guideline_id, [0] * len(days))
-        if status in ADOPTED_STATUSES:
-            adopted[guideline_id].add(organisation_id)
-        else:
-            adopted[guideline_id].discard(organisation_id)
-    for later in range(position, len(days)):
-        for seen_id, organisations in adopted.items():
-            counts[seen_id][later] = len(organisations)
-    return counts
+def _adopted_by(day: datetime.date) -> Coalesce:
+    """How many organisations had the guideline adopted at the end of `day` (London): those
+    whose latest recorded change before the next day began is an adopted status."""
+    end = datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time(), ZoneInfo(settings.TIME_ZONE)
+    )
+    status_then = (
+        AdoptionChange.objects.filter(adoption=OuterRef("pk"), changed_at__lt=end)
+        .order_by("-changed_at", "-pk")
+        .values("status")[:1]
+    )
+    return _count(
+        Adoption.objects.filter(guideline=OuterRef("pk"))
+        .alias(status_then=Subquery(status_then))
+        .filter(status_then__in=ADOPTED_STATUSES)
+    )

@@ -409,13 +409,40 @@ def test_share_percentages():
     assert uptake.Share(5, 5).percent == 100
 
 
-def test_adopted_on_replays_the_change_log_to_each_day(network):
+def test_adoption_history_follows_the_change_log_to_each_day(network):
     """The same story as the timeline: Alder adopts 10 days ago, Birch 5, Damson 1."""
     today = timezone.localdate()
     days = [today - datetime.timedelta(days=n) for n in (40, 11, 10, 6, 5, 2, 1, 0)]
-    counts = uptake.adopted_on(days)
-    assert counts == {network.page.pk: [0, 0, 1, 1, 2, 2, 3, 3]}
-    assert uptake.adopted_on([]) == {}
+    (row,) = uptake.overview([network.page], history_days=days)
+    assert row.history == (0, 0, 1, 1, 2, 2, 3, 3)
+    assert row.history[-1] == row.adopted.count
+    (row,) = uptake.overview([network.page])
+    assert row.history == ()
+
+
+def test_adoption_history_counts_the_latest_change_of_each_day(network):
+    """Damson adopted it yesterday: withdrawn today, it is not adopted at today's end; adopted
+    again a second later, it is."""
+    today = timezone.localdate()
+    moment = timezone.now()
+    page, damson, lead = network.page, network.orgs["damson"], network.people["d1"]
+    services.record_adoption(
+        lead, page, damson, AdoptionStatus.NOT_ADOPTED, "No longer staffed.", now=moment
+    )
+    (row,) = uptake.overview([page], history_days=[today - datetime.timedelta(days=1), today])
+    assert row.history == (3, 2) and row.adopted.count == 2
+    services.record_adoption(
+        lead, page, damson, AdoptionStatus.ADOPTED, now=moment + datetime.timedelta(seconds=1)
+    )
+    (row,) = uptake.overview([page], history_days=[today - datetime.timedelta(days=1), today])
+    assert row.history == (3, 3) and row.adopted.count == 3
+
+
+def test_overview_without_readership_reads_one_query(network, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        (row,) = uptake.overview([network.page], readership=False)
+    assert row.acknowledged is None
+    assert row.adopted == uptake.overview([network.page])[0].adopted
 
 
 def test_evaluation_adoption_history_ends_at_todays_figure(network):
