@@ -1,6 +1,7 @@
 """Builders for learning's tests and for other apps' tests that need learning objects:
-tracks with modules and quizzes built as editors would, answers to the quizzes, and
-attended sessions built through the events services."""
+tracks with modules and quizzes built as editors would, answers to the quizzes, attended
+sessions built through the events services, and a member's learning grown for the
+query-count tests."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from events import queries as events_queries
 from events import services as events_services
-from events.models import AttendanceStatus, EchoProgramme
+from events.models import AttendanceStatus, EchoProgramme, EventKind
 from events.tests.factories import first_occurrence, make_event, make_programme, soon
 from learning import queries, services
 from learning.models import LearningIndexPage, ModulePage, TrackPage
@@ -165,3 +166,34 @@ def ended_echo_cycle(
 
 def sessions_of(programme: EchoProgramme) -> list:
     return list(events_queries.programme_sessions(programme))
+
+
+# A member's learning, grown for the query-count tests
+
+
+def track_in_progress(member, index: LearningIndexPage, n: int) -> TrackPage:
+    """Track `n` under the index, of two modules: completed by the member when `n` is odd
+    (a completed track, with its certificate), else visited with a failed quiz attempt."""
+    track = make_track(index, slug=f"track-{n}", title=f"Track {n}", framework_level="core")
+    done = make_module(track, f"done-{n}")
+    trying = make_module(track, f"trying-{n}", quiz=QUIZ)
+    if n % 2:
+        complete(member, done)
+        complete(member, trying)
+    else:
+        services.record_visit(member, done)
+        services.submit_quiz(member, trying, pick(trying, [0], [0]))
+    return track
+
+
+def attended_webinar(member, n: int, *, by):
+    """Webinar `n`, an hour long, `n + 1` days ago, the member present throughout; returns
+    its occurrence."""
+    return attended_event(
+        member,
+        by=by,
+        kind=EventKind.WEBINAR,
+        title=f"Webinar {n}",
+        start=soon(days=-n - 1),
+        minutes=60,
+    )

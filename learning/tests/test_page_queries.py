@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from events.models import EventKind
-from events.tests.factories import soon
 from learning import services
 from learning.models import LearningIndexPage, ModulePage, TrackPage
 from members.tests.factories import UserFactory
 from tests.queries import assert_flat
 
-from .factories import QUIZ, attended_event, complete, make_module, make_track, pick
+from .factories import QUIZ, attended_webinar, complete, make_module, pick, track_in_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +21,7 @@ def add_tracks(member, index: LearningIndexPage, first: int, count: int) -> None
     """Tracks `first` to `first + count - 1`, of two modules each: every other one
     completed (with its certificate), the rest visited with a failed quiz attempt."""
     for n in range(first, first + count):
-        track = make_track(index, slug=f"track-{n}", title=f"Track {n}", framework_level="core")
-        done = make_module(track, f"done-{n}")
-        trying = make_module(track, f"trying-{n}", quiz=QUIZ)
-        if n % 2:
-            complete(member, done)
-            complete(member, trying)
-        else:
-            services.record_visit(member, done)
-            services.submit_quiz(member, trying, pick(trying, [0], [0]))
+        track_in_progress(member, index, n)
 
 
 def add_modules(track: TrackPage, member, first: int, count: int) -> list[ModulePage]:
@@ -46,6 +36,19 @@ def add_modules(track: TrackPage, member, first: int, count: int) -> list[Module
             services.submit_quiz(person, module, pick(module, [0], [0]))
         modules.append(module)
     return modules
+
+
+def grow_module(
+    member, module: ModulePage, track: TrackPage, first: int, count: int, visitors: int = 0
+) -> None:
+    """Four more failed quiz attempts by the member on the module, modules `first` to
+    `first + count - 1` at the end of its track (see `add_modules`), and visits to the
+    module by `visitors` other members."""
+    for _ in range(4):
+        services.submit_quiz(member, module, pick(module, [1], [0]))
+    add_modules(track, member, first, count)
+    for person in UserFactory.create_batch(visitors):
+        services.record_visit(person, module)
 
 
 def test_my_learning_queries_do_not_grow(nurse_client, nurse, learning_index):
@@ -70,15 +73,12 @@ def test_module_queries_do_not_grow(nurse_client, nurse, track, reading_module, 
     complete(nurse, reading_module)
     services.submit_quiz(nurse, quiz_module, pick(quiz_module, [0], [0]))
     add_modules(track, nurse, 0, 1)
-
-    def grow() -> None:
-        for _ in range(4):
-            services.submit_quiz(nurse, quiz_module, pick(quiz_module, [1], [0]))
-        add_modules(track, nurse, 1, 4)
-        for person in UserFactory.create_batch(4):
-            services.record_visit(person, quiz_module)
-
-    assert_flat(nurse_client, quiz_module.url, grow, expect="Previous")
+    assert_flat(
+        nurse_client,
+        quiz_module.url,
+        lambda: grow_module(nurse, quiz_module, track, 1, 4, visitors=4),
+        expect="Previous",
+    )
 
 
 def test_a_completed_module_queries_do_not_grow(
@@ -99,27 +99,19 @@ def test_a_quiz_result_queries_do_not_grow(nurse_client, nurse, track, reading_m
     services.mark_read(nurse, quiz_module)
     attempt = services.submit_quiz(nurse, quiz_module, pick(quiz_module, [0], [0])).attempt
     url = f"{quiz_module.url}?attempt={attempt.pk}"
-
-    def grow() -> None:
-        for _ in range(4):
-            services.submit_quiz(nurse, quiz_module, pick(quiz_module, [1], [0]))
-        add_modules(track, nurse, 0, 3)
-
-    assert_flat(nurse_client, url, grow, expect="quiz-result")
+    assert_flat(
+        nurse_client,
+        url,
+        lambda: grow_module(nurse, quiz_module, track, 0, 3),
+        expect="quiz-result",
+    )
 
 
 def test_cpd_record_queries_do_not_grow(nurse_client, nurse, coordinator, learning_index):
     def grow(first: int, count: int) -> None:
         add_tracks(nurse, learning_index, first, count)
         for n in range(first, first + count):
-            attended_event(
-                nurse,
-                by=coordinator,
-                kind=EventKind.WEBINAR,
-                title=f"Webinar {n}",
-                start=soon(days=-n - 1),
-                minutes=60,
-            )
+            attended_webinar(nurse, n, by=coordinator)
 
     grow(0, 2)
     assert_flat(nurse_client, learning_index.url + "cpd/", lambda: grow(2, 6), expect="Webinar 7")

@@ -11,8 +11,6 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cop_site.models import HomePage
-from events.models import EventKind
-from events.tests.factories import soon
 from learning import queries, services
 from learning.models import (
     LearningIndexPage,
@@ -24,16 +22,13 @@ from learning.models import (
 from members.tests.factories import UserFactory
 
 from .factories import (
-    QUIZ,
     attend,
-    attended_event,
+    attended_webinar,
     complete,
     ended_echo_cycle,
     main_text,
-    make_module,
-    make_track,
-    pick,
     sessions_of,
+    track_in_progress,
 )
 
 pytestmark = pytest.mark.django_db
@@ -347,23 +342,8 @@ def add_learning(member, index, coordinator, first: int, count: int) -> None:
     """`count` more tracks with the member's progress in each, quiz attempts, attended
     webinars and study days."""
     for n in range(first, first + count):
-        track = make_track(index, slug=f"track-{n}", title=f"Track {n}", framework_level="core")
-        done = make_module(track, f"done-{n}")
-        trying = make_module(track, f"trying-{n}", quiz=QUIZ)
-        if n % 2:
-            complete(member, done)
-            complete(member, trying)  # a completed track, with its certificate
-        else:
-            services.record_visit(member, done)
-            services.submit_quiz(member, trying, pick(trying, [0], [0]))
-        attended_event(
-            member,
-            by=coordinator,
-            kind=EventKind.WEBINAR,
-            title=f"Webinar {n}",
-            start=soon(days=-n - 1),
-            minutes=60,
-        )
+        track_in_progress(member, index, n)
+        attended_webinar(member, n, by=coordinator)
         index.add_child(
             instance=StudyDayPage(title=f"Study day {n}", slug=f"study-day-{n}", summary="A day.")
         )
