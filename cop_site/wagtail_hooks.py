@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from core.dashboard import DashboardPanel
+from core.dashboard import Counted, DashboardPanel
 from members import permissions
 
 
@@ -17,12 +17,12 @@ def coordinator_panel(request):
         return None
     from members.models import ApprovalStatus, User
 
-    pending = User.objects.filter(approval_status=ApprovalStatus.PENDING).count()
+    pending = User.objects.filter(approval_status=ApprovalStatus.PENDING)
     return DashboardPanel(
         order=10,
         template="cop_site/panels/coordinator.html",
         context={
-            "pending_count": pending,
+            "pending_count": Counted("members:pending-approval", pending),
             "approval_url": reverse("members:approval_queue"),
             "title": _("Coordinator tasks"),
         },

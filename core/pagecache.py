@@ -1,9 +1,9 @@
 """What is read from the page tree and is the same for everyone (the learning index and its
-tracks, a section's index page, the latest news, the pages under view restrictions), kept
-in the cache until the tree changes.
+tracks, a section's index page, the latest news, the pages under view restrictions, the
+sites), kept in the cache until the tree changes.
 
 Every entry belongs to one generation of the tree. Publishing, unpublishing, moving,
-saving or deleting a page, or adding or removing a view restriction, starts the next
+saving or deleting a page or a site, or adding or removing a view restriction, starts the next
 generation (`forget_page_tree_data`, connected in `core.apps`), so every entry is
 forgotten at once, in every process, whichever process made the change. Nothing per
 member belongs here.
@@ -79,7 +79,7 @@ def _page_saved_or_deleted(sender: Any, instance: Any, **_kwargs: Any) -> None:
 
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
-    from wagtail.models import PageViewRestriction
+    from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     for signal in (page_published, page_unpublished, post_page_move):
@@ -90,6 +90,9 @@ def connect() -> None:
             forget_page_tree_data,
             sender=PageViewRestriction,
             dispatch_uid=f"core.pagecache.restriction.{id(signal)}",
+        )
+        signal.connect(
+            forget_page_tree_data, sender=Site, dispatch_uid=f"core.pagecache.site.{id(signal)}"
         )
 
 

@@ -5,8 +5,12 @@ is per member and gone when the response is sent."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
+
+from django.db.models import QuerySet
+
+from .queries import count_rows
 
 T = TypeVar("T")
 
@@ -23,3 +27,13 @@ def once_per_request(request: Any, key: str, compute: Callable[[], T]) -> T:
     if key not in results:
         results[key] = compute()
     return results[key]
+
+
+def counted_once_per_request(request: Any, querysets: Mapping[str, QuerySet]) -> dict[str, int]:
+    """`once_per_request(request, key, queryset.count)` for each key and queryset, with those
+    not yet counted in this request counted together, in one query."""
+    results: dict[str, Any] = request.__dict__.setdefault(_ATTRIBUTE, {})
+    missing = {key: queryset for key, queryset in querysets.items() if key not in results}
+    if missing:
+        results.update(count_rows(**missing))
+    return {key: results[key] for key in querysets}

@@ -38,10 +38,20 @@ def visible_notifications(user: User) -> QuerySet[Notification]:
     )
 
 
-def unread_count(user: User) -> int:
+def unread(user: User) -> QuerySet[Notification]:
+    """The member's unread notifications they may still see (none unless approved)."""
     if not member_permissions.is_approved_member(user):
-        return 0
-    return visible_notifications(user).filter(read_at__isnull=True).count()
+        return Notification.objects.none()
+    return visible_notifications(user).filter(read_at__isnull=True)
+
+
+def unread_count(user: User) -> int:
+    return unread(user).count()
+
+
+# The per-request key of the signed-in member's unread count (`core.perrequest`): the header
+# and the dashboard's forums panel (which counts it with the other panels' numbers) share it.
+UNREAD_COUNT_KEY = "forums:unread-count"
 
 
 def unread_count_for_request(request: HttpRequest) -> int:
@@ -50,7 +60,7 @@ def unread_count_for_request(request: HttpRequest) -> int:
     user = request.user
     if not isinstance(user, User):  # a visitor
         return 0
-    return once_per_request(request, "forums:unread-count", lambda: unread_count(user))
+    return once_per_request(request, UNREAD_COUNT_KEY, lambda: unread_count(user))
 
 
 def post_url(post: Post) -> str:

@@ -9,7 +9,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from core.dashboard import DISCUSSION_PANELS, DashboardPanel
+from core.dashboard import DISCUSSION_PANELS, Counted, DashboardPanel
 from members import permissions as member_permissions
 
 from . import discussions, queries
@@ -29,7 +29,7 @@ def forums_panel(request: HttpRequest) -> DashboardPanel | None:
         order=40,
         template="forums/panels/forums.html",
         context={
-            "unread_count": queries.unread_count_for_request(request),
+            "unread_count": Counted(queries.UNREAD_COUNT_KEY, queries.unread(user)),
             "recent": list(recent[:RECENT_LIMIT]),
         },
     )

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from wagtail import hooks
 
-from core.dashboard import DashboardPanel
+from core.dashboard import Counted, DashboardPanel
 from core.pagecache import page_tree_cached
 from members import permissions as member_permissions
 from members.panels import led_organisations
 
 from . import permissions, queries
-from .models import AUDIENCES, Adoption
+from .models import AUDIENCES, Adoption, AdoptionStatus
 
 PANEL_LIMIT = 5
 
@@ -26,13 +26,22 @@ def guidelines_panel(request: HttpRequest) -> DashboardPanel | None:
     if index is None:
         return None
     audience_field = {group: field for group, field, _label in AUDIENCES}.get(user.staff_group)
+    led = led_organisations(request)
     # Every live guideline anyone may read, in one query: those the member has not read
     # (in their current version, written for their staff group) come from it, and for
-    # leads how many there are.
-    guidelines = list(
-        queries.with_acknowledged(queries.live_guidelines(index), user).order_by(
-            "-current_endorsed_at", "title"
+    # leads whether each organisation they lead has recorded its position on it.
+    recorded = {
+        f"recorded_{organisation.pk}": Exists(
+            Adoption.objects.filter(guideline=OuterRef("pk"), organisation=organisation).exclude(
+                status=AdoptionStatus.NOT_REVIEWED
+            )
         )
+        for organisation in led
+    }
+    guidelines = list(
+        queries.with_acknowledged(queries.live_guidelines(index), user)
+        .annotate(**recorded)
+        .order_by("-current_endorsed_at", "title")
     )
     unread = [
         guideline
@@ -41,21 +50,17 @@ def guidelines_panel(request: HttpRequest) -> DashboardPanel | None:
         and not guideline.acknowledged
         and (not audience_field or getattr(guideline, audience_field))
     ]
-    led = led_organisations(request)
-    unrecorded = []
-    if led:
-        guideline_count = len(guidelines)
-        recorded = dict(
-            Adoption.objects.filter(organisation__in=led, guideline__live=True)
-            .values("organisation")
-            .annotate(n=Count("pk", filter=~Q(status="not_reviewed")))
-            .values_list("organisation", "n")
+    unrecorded = [
+        (organisation, count)
+        for organisation in led
+        if (
+            count := sum(
+                1
+                for guideline in guidelines
+                if not getattr(guideline, f"recorded_{organisation.pk}")
+            )
         )
-        unrecorded = [
-            (organisation, guideline_count - recorded.get(organisation.pk, 0))
-            for organisation in led
-            if guideline_count - recorded.get(organisation.pk, 0) > 0
-        ]
+    ]
     return DashboardPanel(
         order=30,
         template="guidelines/panels/guidelines.html",
@@ -65,7 +70,7 @@ def guidelines_panel(request: HttpRequest) -> DashboardPanel | None:
             "unread_count": len(unread),
             "unrecorded": unrecorded,
             "review_count": (
-                queries.guidelines_due_for_review().count()
+                Counted("guidelines:due-for-review", queries.guidelines_due_for_review())
                 if permissions.can_view_review_report(user)
                 else 0
             ),
